@@ -1,2 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using BotHost.Cli;
+
+// No arguments: serve Bot Framework traffic. Otherwise an admin command (`--help` lists them).
+return await AdminCommandLine.Create().Parse(args).InvokeAsync();

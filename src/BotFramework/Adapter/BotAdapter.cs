@@ -134,12 +134,7 @@ public sealed class BotAdapter(
         span?.SetTag("bot.activity.type", activity.Type);
         span?.SetTag("bot.channel", activity.ChannelId);
         var correlationId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
-        using var scope = logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["CorrelationId"] = correlationId,
-            ["ActivityId"] = activity.Id,
-            ["ChannelId"] = activity.ChannelId,
-        });
+        using var scope = logger.BeginScope("Correlation {CorrelationId} activity {ActivityId} on {ChannelId}", correlationId, activity.Id, activity.ChannelId);
 
         var started = Stopwatch.GetTimestamp();
         using var typingStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -101,6 +101,28 @@ public sealed class ChannelAuthenticator
         return new ChannelIdentity(true, result.ClaimsIdentity, null);
     }
 
+    /// <summary>
+    /// Checks a bearer token from Entra ID for the bot's tenant (admin API callers): RS256, v1 or v2
+    /// issuer of the tenant, audience the bot's app id. Returns the identity, or null when invalid.
+    /// </summary>
+    public async Task<ClaimsIdentity?> AuthenticateEntraAsync(string? authorization, CancellationToken cancellationToken)
+    {
+        if (_options.IsLocalDevelopmentMode || string.IsNullOrEmpty(authorization)
+            || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var result = await ValidateAsync(authorization["Bearer ".Length..].Trim(), _entraMetadata, fromChannel: false, channelId: null, cancellationToken);
+        if (!result.IsValid)
+        {
+            _logger.LogWarning("Rejected an admin token: {Reason}", result.Exception?.Message);
+            return null;
+        }
+
+        return result.ClaimsIdentity;
+    }
+
     private async Task<TokenValidationResult> ValidateAsync(
         string token, ConfigurationManager<OpenIdConnectConfiguration> manager, bool fromChannel, string? channelId, CancellationToken cancellationToken)
     {

@@ -1,0 +1,75 @@
+using System.Net;
+using BotFramework;
+using BotFramework.Authentication;
+using Microsoft.Extensions.Options;
+using PartnerAssistant.Directory;
+
+namespace BotHost.Admin;
+
+/// <summary>
+/// Who calls the admin API. With an app id configured: an Entra ID bearer token for the bot's
+/// tenant whose <c>oid</c> is a person in the directory. In local development mode: any loopback
+/// caller, acting as a local administrator. Everyone else: 401.
+/// </summary>
+public sealed class AdminAccess(ChannelAuthenticator authenticator, DirectoryService directory, IOptions<BotOptions> bot)
+{
+    private const string ItemKey = "admin.caller";
+
+    public async Task<AdminCaller?> ResolveAsync(HttpContext http)
+    {
+        if (bot.Value.IsLocalDevelopmentMode)
+        {
+            return http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address) ? AdminCaller.LocalAdministrator : null;
+        }
+
+        var identity = await authenticator.AuthenticateEntraAsync(http.Request.Headers.Authorization, http.RequestAborted);
+        var objectId = identity?.FindFirst("oid")?.Value;
+        if (objectId is null)
+        {
+            return null;
+        }
+
+        var caller = await directory.FindByChannelUserAsync(objectId, http.RequestAborted);
+        return caller is null ? null : new AdminCaller(caller);
+    }
+
+    public static AdminCaller Current(HttpContext http) => (AdminCaller)http.Items[ItemKey]!;
+
+    /// <summary>An endpoint filter: 401 without a known caller, 403 when their role is not listed.</summary>
+    public static EndpointFilterDelegate Require(EndpointFilterFactoryContext _, EndpointFilterDelegate next, Role[] roles) =>
+        async context =>
+        {
+            var http = context.HttpContext;
+            var caller = await http.RequestServices.GetRequiredService<AdminAccess>().ResolveAsync(http);
+            if (caller is null)
+            {
+                return Results.Problem(statusCode: 401, title: "Unauthorized", detail: "Send an Entra ID bearer token for this bot's tenant.");
+            }
+
+            if (!caller.IsLocalAdministrator && !roles.Contains(caller.Caller!.Role))
+            {
+                return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This needs one of these roles: {string.Join(", ", roles.Select(r => r.Describe()))}.");
+            }
+
+            http.Items[ItemKey] = caller;
+            return await next(context);
+        };
+}
+
+/// <summary>An admin API caller: a person from the directory, or the local administrator in development mode.</summary>
+public sealed record AdminCaller(Caller? Caller)
+{
+    public static AdminCaller LocalAdministrator { get; } = new((Caller?)null);
+
+    public bool IsLocalAdministrator => Caller is null;
+
+    /// <summary>Vendor staff (and the local administrator) see every organisation; partners only their own.</summary>
+    public bool CanSeeOrganisation(string organisationId) =>
+        IsLocalAdministrator || Caller!.IsInternal || Caller.OrganisationId == organisationId;
+}
+
+public static class AdminEndpointExtensions
+{
+    public static TBuilder RequireAdminRole<TBuilder>(this TBuilder builder, params Role[] roles) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilterFactory((context, next) => AdminAccess.Require(context, next, roles));
+}

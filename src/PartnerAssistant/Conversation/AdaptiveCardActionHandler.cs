@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using BotFramework.Schema;
+using Microsoft.SemanticKernel;
+
+namespace PartnerAssistant.Conversation;
+
+/// <summary>
+/// Universal Actions (<c>Action.Execute</c>): Teams sends an <c>adaptiveCard/action</c> invoke whose verb
+/// names the intent; the card in the function's reply replaces the card for everyone who sees it.
+/// </summary>
+public sealed class AdaptiveCardActionHandler : IInvokeHandler
+{
+    public string Name => "adaptiveCard/action";
+
+    public async Task<InvokeResponse> HandleAsync(AssistantTurn turn, AssistantBot bot, CancellationToken cancellationToken)
+    {
+        var action = turn.Activity.Value?["action"] as JsonObject;
+        var verb = action?["verb"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(verb))
+        {
+            return Error(400, "BadRequest", "The card action has no verb.");
+        }
+
+        var data = action?["data"] as JsonObject ?? [];
+        var reply = await bot.RunIntentAsync(turn, verb, new KernelArguments { ["utterance"] = "", ["value"] = data.ToJsonString() }, cancellationToken);
+        var body = reply.Cards.Count > 0
+            ? new JsonObject { ["statusCode"] = 200, ["type"] = Attachment.AdaptiveCardContentType, ["value"] = reply.Cards[0].DeepClone() }
+            : new JsonObject { ["statusCode"] = 200, ["type"] = "application/vnd.microsoft.activity.message", ["value"] = reply.Text };
+        return new InvokeResponse(200, body);
+    }
+
+    public InvokeResponse NotRegistered(Activity activity) =>
+        Error(403, "Forbidden", "You are not registered with the Northbeam Partner Network assistant.");
+
+    private static InvokeResponse Error(int status, string code, string message) =>
+        new(200, new JsonObject
+        {
+            ["statusCode"] = status,
+            ["type"] = "application/vnd.microsoft.error",
+            ["value"] = new JsonObject { ["code"] = code, ["message"] = message },
+        });
+}

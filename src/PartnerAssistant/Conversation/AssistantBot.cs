@@ -1,0 +1,326 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BotFramework;
+using BotFramework.Adapter;
+using BotFramework.Schema;
+using Microsoft.Extensions.Logging;
+using Microsoft.SemanticKernel;
+using PartnerAssistant.Cards;
+using PartnerAssistant.Conversation.Routing;
+using PartnerAssistant.Directory;
+using PartnerAssistant.Help;
+
+namespace PartnerAssistant.Conversation;
+
+/// <summary>
+/// Translates activities into assistant turns: finds who is speaking, keeps conversation state,
+/// picks the plugin function (card actions by name, free text through the router), and sends
+/// its reply. It decides nothing about deals or documents itself.
+/// </summary>
+public sealed class AssistantBot(
+    DirectoryService directory,
+    ConversationStore store,
+    IntentRouter router,
+    IntentCatalog intents,
+    PluginCatalog plugins,
+    HelpPlugin help,
+    IEnumerable<IInvokeHandler> invokeHandlers,
+    TimeProvider time,
+    ILogger<AssistantBot> logger) : IBot
+{
+    public const string ConfirmIntent = "Conversation.Confirm";
+    private static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(30);
+    private readonly Dictionary<string, IInvokeHandler> _invokeHandlers = invokeHandlers.ToDictionary(h => h.Name, StringComparer.OrdinalIgnoreCase);
+
+    public async Task OnTurnAsync(ITurnContext turn, CancellationToken cancellationToken)
+    {
+        switch (turn.Activity.Type)
+        {
+            case ActivityTypes.Message:
+                await OnMessageAsync(turn, cancellationToken);
+                break;
+            case ActivityTypes.ConversationUpdate:
+                await OnMembersAddedAsync(turn, turn.Activity.MembersAdded ?? [], cancellationToken);
+                break;
+            case ActivityTypes.InstallationUpdate:
+                await OnInstallationUpdateAsync(turn, cancellationToken);
+                break;
+            case ActivityTypes.Invoke:
+                await OnInvokeAsync(turn, cancellationToken);
+                break;
+            default:
+                logger.LogDebug("Ignored a {ActivityType} activity", turn.Activity.Type);
+                break;
+        }
+    }
+
+    private async Task OnMessageAsync(ITurnContext context, CancellationToken cancellationToken)
+    {
+        var activity = context.Activity;
+        var caller = await directory.ResolveAsync(activity.From?.AadObjectId, activity.From?.Id, cancellationToken);
+        if (caller is null)
+        {
+            await context.SendActivityAsync(NotRegistered(activity.From), cancellationToken);
+            return;
+        }
+
+        await store.SaveReferenceAsync(activity, caller.Person.Id, cancellationToken);
+        var utterance = TeamsChannelData.TextWithoutBotMentions(activity);
+        var key = AssistantTurn.KeyOf(activity);
+        var state = await store.LoadConversationAsync(key, cancellationToken);
+        var stateBefore = JsonSerializer.Serialize(state);
+        var turn = new AssistantTurn(caller, context, utterance, state);
+
+        var reply = await DecideAsync(turn, cancellationToken);
+        if (reply.Confirmation is { } confirmation)
+        {
+            state.Confirmation = confirmation with { AskedAt = time.GetUtcNow() };
+            reply = reply.WithCard(ConfirmationCard(confirmation));
+        }
+
+        await context.SendActivityAsync(ToActivity(reply), cancellationToken);
+        if (JsonSerializer.Serialize(state) != stateBefore)
+        {
+            await store.SaveConversationAsync(key, state, cancellationToken);
+        }
+    }
+
+    private async Task<AssistantReply> DecideAsync(AssistantTurn turn, CancellationToken cancellationToken)
+    {
+        var state = turn.State;
+        var now = time.GetUtcNow();
+        var submitted = turn.Activity.Value as JsonObject;
+        var action = submitted?["action"]?.GetValue<string>();
+
+        if (action == ConfirmIntent)
+        {
+            return await ResolveConfirmationAsync(turn, submitted?["answer"]?.GetValue<string>() == "yes", cancellationToken);
+        }
+
+        if (action is not null)
+        {
+            state.Clarification = null;
+            return await RunIntentAsync(turn, action, new KernelArguments { ["utterance"] = turn.Utterance, ["value"] = submitted!.ToJsonString() }, cancellationToken);
+        }
+
+        if (string.IsNullOrWhiteSpace(turn.Utterance))
+        {
+            return turn.Attachments.Count > 0
+                ? await RunRoutedAsync(turn, "attachment", cancellationToken)
+                : AssistantReply.Say("I didn't get any text. What can I help you with?");
+        }
+
+        if (state.Confirmation is { } pending)
+        {
+            if (now - pending.AskedAt < PendingLifetime && Answers.IsYes(turn.Utterance))
+            {
+                return await ResolveConfirmationAsync(turn, true, cancellationToken);
+            }
+
+            if (now - pending.AskedAt < PendingLifetime && Answers.IsNo(turn.Utterance))
+            {
+                return await ResolveConfirmationAsync(turn, false, cancellationToken);
+            }
+
+            state.Confirmation = null;
+        }
+
+        if (state.Clarification is { } clarification)
+        {
+            state.Clarification = null;
+            if (now - clarification.AskedAt < PendingLifetime)
+            {
+                var chosen = Answers.Choice(turn.Utterance, clarification.Intents.Select(id => intents.ById.GetValueOrDefault(id)?.Summary ?? id).ToList());
+                if (chosen is { } index)
+                {
+                    return await RunIntentAsync(turn, clarification.Intents[index], new KernelArguments { ["utterance"] = clarification.Utterance }, cancellationToken);
+                }
+
+                if (Answers.IsNo(turn.Utterance))
+                {
+                    return AssistantReply.Say("No problem. Tell me in other words what you need, or say \"help\" to see what I can do.");
+                }
+            }
+        }
+
+        return await RunRoutedAsync(turn, turn.Utterance, cancellationToken);
+    }
+
+    private async Task<AssistantReply> RunRoutedAsync(AssistantTurn turn, string utterance, CancellationToken cancellationToken)
+    {
+        var decision = await router.RouteAsync(utterance, turn.Caller.Role, cancellationToken);
+        logger.LogInformation("Routed to {Route} {Intent} with score {Score:F2}", decision.Kind, decision.Intent?.Id, decision.Score);
+        switch (decision.Kind)
+        {
+            case RouteKind.Run:
+                return await RunIntentAsync(turn, decision.Intent!.Id, new KernelArguments { ["utterance"] = turn.Utterance }, cancellationToken);
+            case RouteKind.Clarify:
+                turn.State.Clarification = new PendingClarification(turn.Utterance, decision.Candidates.Select(c => c.Intent.Id).ToList(), time.GetUtcNow());
+                var options = decision.Candidates.Select((c, i) => $"{i + 1}. {c.Intent.Summary}");
+                return AssistantReply.Say("I'm not sure which you meant. Did you want to:\n\n" + string.Join("\n", options) + "\n\nAnswer with a number, or rephrase.")
+                    .WithSuggestions(decision.Candidates.Select(c => c.Intent.Summary).ToArray());
+            default:
+                return AssistantReply.Say("Sorry, I can't help with that yet.\n\n" + help.Welcome(turn.Caller, greet: false));
+        }
+    }
+
+    private async Task<AssistantReply> ResolveConfirmationAsync(AssistantTurn turn, bool confirmed, CancellationToken cancellationToken)
+    {
+        var pending = turn.State.Confirmation;
+        turn.State.Confirmation = null;
+        if (pending is null || time.GetUtcNow() - pending.AskedAt >= PendingLifetime)
+        {
+            return AssistantReply.Say("There is nothing waiting for your confirmation any more. Ask again if you still want it.");
+        }
+
+        if (!confirmed)
+        {
+            return AssistantReply.Say($"Cancelled: {pending.Summary}. Nothing was changed.");
+        }
+
+        var arguments = new KernelArguments { ["utterance"] = turn.Utterance, ["confirmed"] = "true" };
+        foreach (var (name, value) in pending.Arguments)
+        {
+            arguments[name] = value;
+        }
+
+        return await RunIntentAsync(turn, pending.Intent, arguments, cancellationToken);
+    }
+
+    /// <summary>Runs an intent's plugin function for the turn's caller, if their role may use it.</summary>
+    public async Task<AssistantReply> RunIntentAsync(AssistantTurn turn, string intentId, KernelArguments arguments, CancellationToken cancellationToken)
+    {
+        if (intents.ById.TryGetValue(intentId, out var intent) && !intent.AllowsRole(turn.Caller.Role))
+        {
+            logger.LogWarning("{Person} ({Role}) asked for {Intent}, which their role may not use", turn.Caller.Person.Id, turn.Caller.Role, intentId);
+            return AssistantReply.Say("Sorry, that isn't available for your role.");
+        }
+
+        if (!plugins.TryGetFunction(intentId, out var function))
+        {
+            logger.LogWarning("No plugin function for intent {Intent}", intentId);
+            return AssistantReply.Say("Sorry, that action isn't available.");
+        }
+
+        var kernel = plugins.CreateKernel(turn);
+        var result = await function.InvokeAsync(kernel, arguments, cancellationToken);
+        return result.GetValue<object>() switch
+        {
+            AssistantReply reply => reply,
+            string text => AssistantReply.Say(text),
+            null => AssistantReply.Say("Done."),
+            var other => AssistantReply.Say(other.ToString() ?? "Done."),
+        };
+    }
+
+    private async Task OnMembersAddedAsync(ITurnContext context, IReadOnlyList<ChannelAccount> members, CancellationToken cancellationToken)
+    {
+        foreach (var member in members)
+        {
+            if (member.Id is null || member.Id == context.Activity.Recipient?.Id)
+            {
+                continue;
+            }
+
+            var caller = await directory.ResolveAsync(member.AadObjectId, member.Id, cancellationToken);
+            if (caller is not null && context.Activity.From?.Id == member.Id)
+            {
+                await store.SaveReferenceAsync(context.Activity, caller.Person.Id, cancellationToken);
+            }
+
+            var welcome = caller is null
+                ? NotRegistered(member)
+                : ToActivity(AssistantReply.Say(help.Welcome(caller, greet: true)));
+            await context.SendActivityAsync(welcome, cancellationToken);
+        }
+    }
+
+    private async Task OnInstallationUpdateAsync(ITurnContext context, CancellationToken cancellationToken)
+    {
+        var activity = context.Activity;
+        if (activity.Action?.StartsWith("remove", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            await store.RemoveReferencesAsync(activity.ChannelId ?? "", activity.Conversation!.Id!, cancellationToken);
+            return;
+        }
+
+        // A personal install also sends membersAdded with the user; greet once, there.
+        if (TeamsChannelData.ConversationType(activity) != "personal")
+        {
+            var caller = await directory.ResolveAsync(activity.From?.AadObjectId, activity.From?.Id, cancellationToken);
+            if (caller is not null)
+            {
+                await store.SaveReferenceAsync(activity, caller.Person.Id, cancellationToken);
+                await context.SendActivityAsync(ToActivity(AssistantReply.Say(help.Welcome(caller, greet: true))), cancellationToken);
+            }
+        }
+    }
+
+    private async Task OnInvokeAsync(ITurnContext context, CancellationToken cancellationToken)
+    {
+        var activity = context.Activity;
+        if (activity.Name is null || !_invokeHandlers.TryGetValue(activity.Name, out var handler))
+        {
+            logger.LogInformation("No handler for invoke {InvokeName}", activity.Name);
+            return;
+        }
+
+        var caller = await directory.ResolveAsync(activity.From?.AadObjectId, activity.From?.Id, cancellationToken);
+        if (caller is null)
+        {
+            context.InvokeResponse = handler.NotRegistered(activity);
+            return;
+        }
+
+        var state = await store.LoadConversationAsync(AssistantTurn.KeyOf(activity), cancellationToken);
+        var turn = new AssistantTurn(caller, context, "", state);
+        context.InvokeResponse = await handler.HandleAsync(turn, this, cancellationToken);
+    }
+
+    public static Activity ToActivity(AssistantReply reply)
+    {
+        var activity = Activity.CreateMessage(reply.Text);
+        activity.TextFormat = "markdown";
+        if (reply.Cards.Count > 0)
+        {
+            activity.Attachments = reply.Cards.Select(c => Attachment.AdaptiveCard(c)).ToList();
+        }
+
+        if (reply.Suggestions.Count > 0)
+        {
+            activity.SuggestedActions = new SuggestedActions
+            {
+                Actions = reply.Suggestions.Select(s => new CardAction { Type = "imBack", Title = s, Value = s }).ToList(),
+            };
+        }
+
+        return activity;
+    }
+
+    private static JsonObject ConfirmationCard(PendingConfirmation confirmation) =>
+        AdaptiveCardBuilder.Create()
+            .Text($"Please confirm: {confirmation.Summary}", weight: "Bolder")
+            .Submit("Yes, go ahead", ConfirmIntent, new JsonObject { ["answer"] = "yes" }, style: "positive")
+            .Submit("No, cancel", ConfirmIntent, new JsonObject { ["answer"] = "no" })
+            .Build();
+
+    private static Activity NotRegistered(ChannelAccount? who)
+    {
+        var name = who?.Name is { Length: > 0 } n ? $" {n.Split(' ')[0]}" : "";
+        return Activity.CreateMessage(
+            $"Hi{name}! I'm Partner Assistant for the Northbeam Partner Network, but I don't have you in the partner directory yet, " +
+            "so I can't help with program information or deals. Please ask your partner administrator or your Northbeam channel manager to add you" +
+            (who?.Id is { Length: > 0 } id ? $" (quote your channel id: {id})." : "."));
+    }
+}
+
+/// <summary>Answers one kind of invoke activity (by its <c>name</c>) in the HTTP response.</summary>
+public interface IInvokeHandler
+{
+    string Name { get; }
+
+    Task<InvokeResponse> HandleAsync(AssistantTurn turn, AssistantBot bot, CancellationToken cancellationToken);
+
+    /// <summary>The answer for someone who is not in the directory.</summary>
+    InvokeResponse NotRegistered(Activity activity) => new(403, new JsonObject { ["error"] = "You are not registered with the Northbeam Partner Network assistant." });
+}

@@ -1,0 +1,83 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using PartnerAssistant.Directory;
+
+namespace PartnerAssistant.Conversation.Routing;
+
+/// <summary>How sure the offline router must be before it acts, under the section <c>Router</c>.</summary>
+public sealed class RouterOptions
+{
+    public const string SectionName = "Router";
+
+    /// <summary>Score at or above which the best intent is run directly. Default: 0.5. Range 0–1.</summary>
+    [Range(0.0, 1.0)]
+    public double AcceptScore { get; set; } = 0.5;
+
+    /// <summary>Lead the best intent must have over the next one to run directly. Default: 0.06. Range 0–1.</summary>
+    [Range(0.0, 1.0)]
+    public double Margin { get; set; } = 0.06;
+
+    /// <summary>Score below which no intent is offered in a clarifying question. Default: 0.3. Range 0–1.</summary>
+    [Range(0.0, 1.0)]
+    public double ClarifyScore { get; set; } = 0.3;
+
+    /// <summary>The intent that takes what matches nothing, if it is registered (free questions go to the
+    /// knowledge base). Default: <c>Knowledge.Ask</c>.</summary>
+    public string FallbackIntent { get; set; } = "Knowledge.Ask";
+}
+
+public enum RouteKind
+{
+    /// <summary>Run <see cref="RouteDecision.Intent"/>.</summary>
+    Run,
+
+    /// <summary>Ask the user which of <see cref="RouteDecision.Candidates"/> they meant.</summary>
+    Clarify,
+
+    /// <summary>Nothing matched and there is no fallback.</summary>
+    Unknown,
+}
+
+public sealed record RouteDecision(RouteKind Kind, Intent? Intent, IReadOnlyList<IntentScore> Candidates, double Score);
+
+/// <summary>
+/// The offline router: picks the intent for an utterance among those the caller's role may use,
+/// asks a clarifying question when two are close or the best is weak, and hands what matches
+/// nothing to the fallback intent.
+/// </summary>
+public sealed class IntentRouter(IntentCatalog catalog, IIntentMatcher matcher, IOptions<RouterOptions> options)
+{
+    public async Task<RouteDecision> RouteAsync(string utterance, Role role, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var candidates = catalog.For(role).ToList();
+        var scores = await matcher.ScoreAsync(utterance, candidates, cancellationToken);
+        var fallback = catalog.ById.GetValueOrDefault(settings.FallbackIntent);
+        fallback = fallback is not null && fallback.AllowsRole(role) ? fallback : null;
+
+        var best = scores.Count > 0 ? scores[0] : null;
+        if (best is null || best.Score < settings.ClarifyScore)
+        {
+            return fallback is not null
+                ? new RouteDecision(RouteKind.Run, fallback, scores, best?.Score ?? 0)
+                : new RouteDecision(RouteKind.Unknown, null, scores, best?.Score ?? 0);
+        }
+
+        var runnerUp = scores.Skip(1).FirstOrDefault(s => s.Intent.Id != best.Intent.Id);
+        var lead = best.Score - (runnerUp?.Score ?? 0);
+        if (best.Score >= settings.AcceptScore && lead >= settings.Margin)
+        {
+            return new RouteDecision(RouteKind.Run, best.Intent, scores, best.Score);
+        }
+
+        var offered = scores.Where(s => s.Score >= settings.ClarifyScore && s.Score >= best.Score - 0.15).Take(3).ToList();
+        if (fallback is not null && offered.All(s => s.Intent.Id != fallback.Id) && offered.Count < 3)
+        {
+            offered.Add(new IntentScore(fallback, 0));
+        }
+
+        return offered.Count == 1 && best.Score >= settings.AcceptScore
+            ? new RouteDecision(RouteKind.Run, best.Intent, scores, best.Score)
+            : new RouteDecision(RouteKind.Clarify, null, offered, best.Score);
+    }
+}
