@@ -45,13 +45,15 @@ public sealed class NodeBuilder
         return this;
     }
 
+    // A single value is an INT (or FLOAT) attribute and an array an INTS (or FLOATS) one; operators
+    // check the kind, so axes lists are written as arrays even when they hold one axis: [1].
     public NodeBuilder Attr(string name, long value) => Add(new NodeAttribute(name, AttributeKind.Int) { Int = value });
 
     public NodeBuilder Attr(string name, float value) => Add(new NodeAttribute(name, AttributeKind.Float) { Float = value });
 
     public NodeBuilder Attr(string name, string value) => Add(new NodeAttribute(name, AttributeKind.String) { String = value });
 
-    public NodeBuilder Attr(string name, params long[] values) => Add(new NodeAttribute(name, AttributeKind.Ints) { Ints = [.. values] });
+    public NodeBuilder Attr(string name, long[] values) => Add(new NodeAttribute(name, AttributeKind.Ints) { Ints = [.. values] });
 
     public NodeBuilder Attr(string name, float[] values) => Add(new NodeAttribute(name, AttributeKind.Floats) { Floats = [.. values] });
 

@@ -65,7 +65,7 @@ public sealed class GraphBuilderTests
     {
         var g = new GraphBuilder("attributes");
         string x = g.Input("x", OnnxDataType.Float, 2, 3);
-        string transposed = g.Node("Transpose", x).Attr("perm", 1, 0).Output;
+        string transposed = g.Node("Transpose", x).Attr("perm", [1, 0]).Output;
         g.Node("Softmax", [transposed], ["y"]).Attr("axis", -1);
         g.Output("y", OnnxDataType.Float, 3, 2);
 
