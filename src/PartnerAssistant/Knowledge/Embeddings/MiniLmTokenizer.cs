@@ -13,11 +13,13 @@ namespace PartnerAssistant.Knowledge.Embeddings;
 public sealed class MiniLmTokenizer
 {
     private readonly BertTokenizer _tokenizer;
+    private readonly int _maxPiecesPerWord;
 
-    private MiniLmTokenizer(BertTokenizer tokenizer, int maxTokens)
+    private MiniLmTokenizer(BertTokenizer tokenizer, int maxTokens, int maxPiecesPerWord)
     {
         _tokenizer = tokenizer;
         MaxTokens = maxTokens;
+        _maxPiecesPerWord = maxPiecesPerWord;
     }
 
     /// <summary>Longest encoding returned, special tokens included.</summary>
@@ -54,16 +56,22 @@ public sealed class MiniLmTokenizer
         }
 
         using var vocabulary = new MemoryStream(VocabularyFile(model.GetProperty("vocab"), tokenizerJsonPath));
-        return new MiniLmTokenizer(BertTokenizer.Create(vocabulary, options), maxTokens);
+        return new MiniLmTokenizer(BertTokenizer.Create(vocabulary, options), maxTokens, options.MaxInputCharsPerWord);
     }
 
     /// <summary>Token ids of <paramref name="text"/>, starting with [CLS] and ending with [SEP].</summary>
     public IReadOnlyList<int> Encode(string text)
     {
-        IReadOnlyList<int> ids = _tokenizer.EncodeToIds(text, MaxTokens - 2, addSpecialTokens: false, out _, out _);
-        var encoded = new int[ids.Count + 2];
+        // BertTokenizer's limit stops before a word whose pieces would not all fit, while the
+        // reference tokenizer cuts between word pieces. Asking for up to one word's worth of pieces
+        // more (a word is at most MaxInputCharsPerWord pieces) and cutting here matches the reference
+        // without encoding all of a long document.
+        int room = MaxTokens - 2;
+        IReadOnlyList<int> ids = _tokenizer.EncodeToIds(text, room + _maxPiecesPerWord, addSpecialTokens: false, out _, out _);
+        int kept = Math.Min(ids.Count, room);
+        var encoded = new int[kept + 2];
         encoded[0] = _tokenizer.ClassificationTokenId;
-        for (int i = 0; i < ids.Count; i++)
+        for (int i = 0; i < kept; i++)
         {
             encoded[i + 1] = ids[i];
         }
