@@ -13,7 +13,7 @@ namespace PartnerAssistant.Benchmarks;
 [Config(typeof(LatencyConfig))]
 public class EmbeddingBenchmarks
 {
-    // Thirty-two sentences of about twelve words, the kind the knowledge base is made of.
+    // Thirty-two sentences of 10–13 words (14–22 tokens), the kind the knowledge base is made of.
     private static readonly string[] Sentences =
     [
         "Approved deal registrations are protected for ninety days from the approval date.",
