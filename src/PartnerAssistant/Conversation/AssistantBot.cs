@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Cards;
 using PartnerAssistant.Conversation.Routing;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 using PartnerAssistant.Help;
 
 namespace PartnerAssistant.Conversation;
