@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
+using PartnerAssistant.Conversation.LanguageModel;
 using PartnerAssistant.Conversation.Routing;
 using PartnerAssistant.People;
 using PartnerAssistant.Help;
@@ -71,6 +72,7 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddSingleton<IBot>(sp => sp.GetRequiredService<AssistantBot>());
 
         services.AddAssistantPlugin<HelpPlugin>("Help");
+        services.AddLanguageModel(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
         services.AddHostedService<AssistantStartup>();
         return services;
