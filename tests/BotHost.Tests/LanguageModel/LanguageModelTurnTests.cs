@@ -254,6 +254,28 @@ public sealed class LanguageModelTurnTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenAICompatibleEndpoint_SameSettings_ChatsThroughItsOwnPath()
+    {
+        await StartHostAsync(new()
+        {
+            ["AzureOpenAI:Mode"] = "OpenAICompatible",
+            ["AzureOpenAI:Endpoint"] = new Uri(_model.Endpoint, "v1").ToString(),
+            ["AzureOpenAI:Deployment"] = "llama-3.1-8b-instruct",
+            ["AzureOpenAI:ApiKey"] = "local-key",
+        });
+        _model.CallTools(("Help-Profile", new { })).Reply("You are Priya Patel at Bluewave Solutions.");
+
+        var reply = await AskAsync("remind me who I am here");
+
+        Assert.Equal("You are Priya Patel at Bluewave Solutions.", Text(reply));
+        var first = _model.Requests.First();
+        Assert.Equal("/v1/chat/completions", first.Path);
+        Assert.Equal("Bearer local-key", first.Authorization);
+        Assert.Equal("llama-3.1-8b-instruct", first.Body["model"]!.GetValue<string>());
+        Assert.Contains(_model.Requests.Last().ToolResults, r => r.Contains("You are **Priya Patel**"));
+    }
+
+    [Fact]
     public async Task SlowModel_AcknowledgesWithinTheRequest_ThenDeliversTheAnswerProactively()
     {
         await using var channel = await TestChannel.StartAsync();

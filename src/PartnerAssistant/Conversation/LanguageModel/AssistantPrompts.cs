@@ -104,15 +104,8 @@ public sealed class AssistantPrompts
 
             config = PromptTemplateConfig.FromJson(ToJson(root)!.ToJsonString());
         }
-        catch (YamlException ex)
-        {
-            throw new InvalidDataException($"{fileName}: {ex.Message}", ex);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidDataException($"{fileName}: {ex.Message}", ex);
-        }
-        catch (System.Text.Json.JsonException ex)
+        // YamlDotNet reports some malformed input (an unclosed flow sequence at the end) as an invalid operation.
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
         {
             throw new InvalidDataException($"{fileName}: {ex.Message}", ex);
         }

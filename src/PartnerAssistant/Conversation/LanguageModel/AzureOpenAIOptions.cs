@@ -53,7 +53,7 @@ public sealed class AzureOpenAIOptions
     /// <summary>When the answer is not ready after this long, the turn answers "Working on it…" and the
     /// answer follows as a proactive message, so the channel's request ends well inside Teams' 15 s.
     /// Default: 8 seconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:12")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:12", ErrorMessage = "AzureOpenAI:AcknowledgeAfter must be between 0.1 and 12 seconds: Teams gives up on a turn after 15 s.")]
     public TimeSpan AcknowledgeAfter { get; set; } = TimeSpan.FromSeconds(8);
 
     /// <summary>The longest a whole model answer (every request of the function-calling loop) may take.
