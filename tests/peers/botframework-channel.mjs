@@ -352,6 +352,16 @@ async function main() {
     return { status: result.status, replies: replies.map((r) => describeReply(r, incoming)) };
   });
 
+  // The Bot Framework retries a delivery it got no answer to in time: the user must not get two answers.
+  await scenario('redelivery', async () => {
+    const incoming = newActivity({ type: ActivityTypes.Message, from: user('demo-partner-2', 'Lukas Meyer'), text: 'who am I?', textFormat: 'plain' });
+    const first = await send(incoming);
+    const second = await send(incoming);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const replies = received.filter((r) => r.conversationId === incoming.conversation.id && r.activity.type === ActivityTypes.Message);
+    return { statuses: [first.status, second.status], replies: replies.map((r) => describeReply(r, incoming)) };
+  });
+
   await scenario('expectReplies', async () => {
     const incoming = newActivity({
       type: ActivityTypes.Message, from: user('demo-partner-2', 'Lukas Meyer'), text: 'what can you do?', textFormat: 'plain', deliveryMode: DeliveryModes.ExpectReplies,

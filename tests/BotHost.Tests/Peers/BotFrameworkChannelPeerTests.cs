@@ -92,6 +92,17 @@ public sealed class BotFrameworkChannelPeerTests(BotFrameworkChannelRun run) : I
     }
 
     [Fact]
+    public void Message_DeliveredTwiceWithTheSameId_AnsweredOnce()
+    {
+        var scenario = Scenario("redelivery");
+        var replies = scenario["replies"].Objects();
+
+        Assert.Equal([200, 200], scenario["statuses"]!.AsArray().Select(s => s!.GetValue<int>()));
+        Assert.True(replies.Count == 1, $"A re-delivered activity must not be answered again; got {replies.Count} replies:\n{PeerResults.Describe(replies)}");
+        Assert.Contains("Lukas Meyer", replies[0].Text("text"));
+    }
+
+    [Fact]
     public void ExpectReplies_Message_RepliesInHttpBodyAndNoneThroughRoutes()
     {
         var scenario = Scenario("expectReplies");
