@@ -4,12 +4,15 @@
 //   POST /_debug/conversation/{id}/installation                "install the app" (installationUpdate + membersAdded)
 //   POST /_conversation/v1/conversations/{id}/messages         the user sends a message (mentions listed beside the text)
 //   POST /_conversation/v1/submit                              the user presses an Action.Submit on a card
+//   POST /_conversation/v1/invoke                              the user presses an Action.Execute (adaptiveCard/action);
+//                                                              answers {type, value}: the card that replaces it, or a message
 //   WS   /_ws_conversation/v1/conversations/stream             what the UI is shown: {action: createMessage | updateMessage | typing, ...}
 // The playground runs offline: no browser, telemetry off, and any outbound HTTP(S) it might still
 // attempt goes to a closed loopback port instead of the network.
 //
 // Usage: node agents-playground.mjs --bot <messages url> --port <port> --out <file>
 //          --card-utterance <text that gets a reply with an Action.Submit card>
+//          --execute-utterance <text that gets a reply with an Action.Execute card>
 // Writes the observations of every scenario as JSON to --out; exits 0 when the scenarios ran,
 // 1 when the playground could not be started or driven at all.
 
@@ -28,9 +31,10 @@ const { values: args } = parseArgs({
     port: { type: 'string' },
     out: { type: 'string' },
     'card-utterance': { type: 'string' },
+    'execute-utterance': { type: 'string' },
   },
 });
-for (const required of ['bot', 'port', 'out', 'card-utterance']) {
+for (const required of ['bot', 'port', 'out', 'card-utterance', 'execute-utterance']) {
   if (!args[required]) {
     console.error(`missing --${required}`);
     process.exit(2);
@@ -219,6 +223,29 @@ async function main() {
       submitAction: { title: action.title, data: action.data ?? null },
       afterSubmit: afterSubmit.map(describe),
     };
+  });
+
+  await scenario('cardExecute', async () => {
+    const mark = shown.length;
+    await call('POST', `/_conversation/v1/conversations/${personalChat}/messages`, { from: { id: me.id }, text: args['execute-utterance'], textFormat: 'plain' });
+    const withCard = (await waitForBotMessages(personalChat, bot.id, mark, 1)).find((m) => (m.message.attachments ?? []).some((a) => a.contentType === adaptiveCardType));
+    if (!withCard) {
+      return { cardShown: false, botMessages: botMessages(personalChat, bot.id, mark).map(describe) };
+    }
+    const card = withCard.message.attachments.find((a) => a.contentType === adaptiveCardType).content;
+    const action = (card.actions ?? []).find((a) => a.type === 'Action.Execute');
+    if (!action) {
+      return { cardShown: true, card, executeAction: null };
+    }
+    // What the web UI posts for Action.Execute; the playground turns it into an adaptiveCard/action invoke.
+    const response = await call('POST', '/_conversation/v1/invoke', {
+      name: 'adaptiveCard/action',
+      value: { action: { type: action.type, title: action.title, verb: action.verb, data: action.data } },
+      from: { id: me.id },
+      conversation: { id: personalChat },
+      replyToId: withCard.message.messageId,
+    });
+    return { cardShown: true, card, executeAction: { title: action.title, verb: action.verb }, invokeResponse: response };
   });
 
   socket.close();

@@ -19,6 +19,7 @@ public sealed class AgentsPlaygroundRun : IAsyncLifetime
     public const string PlaygroundUserObjectId = "00000000-0000-0000-0000-0000000000020";
     public const string PlaygroundUserName = "Alex Wilber";
     public const string CardUtterance = "order a sample kit";
+    public const string ExecuteUtterance = "where is my sample kit";
 
     private readonly string _prompts = Path.Combine(Path.GetTempPath(), "pa-prompts-" + Guid.NewGuid().ToString("N")[..10]);
 
@@ -58,7 +59,7 @@ public sealed class AgentsPlaygroundRun : IAsyncLifetime
 
         Results = await NodePeers.RunScriptAsync(
             "agents-playground.mjs",
-            ["--bot", host.MessagesEndpoint.ToString(), "--port", BotHostInstance.FreePort().ToString(CultureInfo.InvariantCulture), "--card-utterance", CardUtterance],
+            ["--bot", host.MessagesEndpoint.ToString(), "--port", BotHostInstance.FreePort().ToString(CultureInfo.InvariantCulture), "--card-utterance", CardUtterance, "--execute-utterance", ExecuteUtterance],
             new Dictionary<string, string>(),
             TimeSpan.FromMinutes(4),
             cancellationToken);
@@ -149,5 +150,21 @@ public sealed class AgentsPlaygroundPeerTests(AgentsPlaygroundRun run) : IClassF
         var after = scenario["afterSubmit"].Objects();
         var reply = Assert.Single(after);
         Assert.Equal($"Ordered the {TestCardsPlugin.Kit} sample kit for {AgentsPlaygroundRun.PlaygroundUserName}.", reply.Text("text"));
+    }
+
+    [Fact]
+    public void CardExecute_RefreshAction_AnswersWithTheCardThatReplacesIt()
+    {
+        var scenario = Scenario("cardExecute");
+
+        Assert.True(scenario["cardShown"]!.GetValue<bool>(), $"'{AgentsPlaygroundRun.ExecuteUtterance}' should be answered with a card:\n{PeerResults.Describe(scenario["botMessages"].Objects())}");
+        Assert.Contains("ordered", scenario["card"]!.ToJsonString());
+        Assert.Equal("TestCards.RefreshSampleKitStatus", scenario["executeAction"].Text("verb"));
+        var response = scenario["invokeResponse"] as JsonObject;
+        Assert.True(response is not null, "The playground returned nothing for the Action.Execute invoke.");
+        Assert.Equal("application/vnd.microsoft.card.adaptive", response!.Text("type"));
+        var card = response["value"]!.ToJsonString();
+        Assert.Contains("shipped", card);
+        Assert.Contains($"refreshed for {AgentsPlaygroundRun.PlaygroundUserName}", card);
     }
 }
