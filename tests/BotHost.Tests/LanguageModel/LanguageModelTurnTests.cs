@@ -217,6 +217,29 @@ public sealed class LanguageModelTurnTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LongConversation_OlderTurnsAreSummarisedByTheModel_AndTheNoteTravelsOn()
+    {
+        await StartHostAsync(new() { ["AzureOpenAI:HistoryTokenBudget"] = "200" });
+        var longAnswer = "R-100 is Bluewave's Contoso Azure migration. " + string.Join(' ', Enumerable.Repeat("It covers landing zones, identity and data moves.", 25));
+        _model.Reply(longAnswer)
+            .Reply("Keystone Integration Group is also on it.")
+            .Reply("Priya asked about Contoso R-100 (Bluewave's Azure migration).")
+            .Reply("62%.");
+
+        await AskAsync("what do we have on Contoso?");
+        await AskAsync("who else is on it?");
+        await AskAsync("and the odds?");
+
+        var requests = _model.Requests.ToList();
+        Assert.Equal(4, requests.Count);
+        Assert.Contains("User: what do we have on Contoso?", requests[2].Conversation.Last().Text);
+        var sent = requests[3].Conversation.Where(m => m.Role != "system").ToList();
+        Assert.Equal(("assistant", "Notes on the earlier part of this conversation: Priya asked about Contoso R-100 (Bluewave's Azure migration)."), sent[0]);
+        Assert.DoesNotContain(sent, m => m.Text == longAnswer);
+        Assert.Equal(("user", "and the odds?"), sent[^1]);
+    }
+
+    [Fact]
     public async Task RateLimited_ThenSuccess_AnswersAfterTheRetry()
     {
         await StartHostAsync();
