@@ -23,10 +23,11 @@ public sealed class ToolCallGuard(IntentCatalog intents, IOptions<AzureOpenAIOpt
     public const string ConfirmedArgument = "confirmed";
     private const int MaxToolText = 4000;
 
-    // Argument names plugins use for an organisation; a partner's call may only name its own.
+    // Argument names that say whose data a call is about; a partner's call may only name its own organisation.
+    // Arguments that name another partner as a party to the caller's own data (a touch's "partner") are not scopes.
     private static readonly HashSet<string> OrganisationArguments = new(StringComparer.OrdinalIgnoreCase)
     {
-        "organisation", "organisationId", "organization", "organizationId", "partner", "partnerId", "orgId", "org",
+        "organisation", "organisationId", "organization", "organizationId", "orgId",
     };
 
     public async Task OnFunctionInvocationAsync(FunctionInvocationContext context, Func<FunctionInvocationContext, Task> next)
