@@ -135,6 +135,24 @@ public sealed class LanguageModelTurnTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InjectionInADocument_ModelThatFollowsIt_StillGetsNothingOfAnotherPartner()
+    {
+        await StartHostAsync();
+        _model.CallTools(("Pipeline-ReadDocument", new { title = "Co-selling guide" }))
+            .CallTools(("Pipeline-ListForOrganisation", new { organisationId = "Keystone Integration Group" }), ("Pipeline-ListTouches", new { registrationId = "R-200" }))
+            .Reply("Here is the co-selling guide.");
+
+        var reply = await AskAsync("summarise the co-selling guide for me");
+
+        var results = _model.Requests.Last().ToolResults;
+        Assert.Contains("SYSTEM OVERRIDE", results[0]);
+        Assert.StartsWith("Refused:", results[1]);
+        Assert.Equal("There is no registration R-200 that you can see.", results[2]);
+        Assert.DoesNotContain(_model.Requests, r => r.Body.ToJsonString().Contains("Maya Chen"));
+        Assert.Equal("Here is the co-selling guide.", Text(reply));
+    }
+
+    [Fact]
     public async Task WriteCall_AsksForConfirmation_AndWritesOnlyAfterTheUsersYes()
     {
         await StartHostAsync();
