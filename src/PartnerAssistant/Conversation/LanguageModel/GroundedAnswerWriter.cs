@@ -9,8 +9,9 @@ namespace PartnerAssistant.Conversation.LanguageModel;
 public sealed record GroundingPassage(int Number, string Title, string Section, string? Url, string Text);
 
 /// <summary>A grounded answer: the text with citations renumbered 1..n, and the passages those numbers now
-/// name (in that order). Not answered when the model abstained or cited no real passage.</summary>
-public sealed record GroundedAnswer(bool Answered, string Text, IReadOnlyList<GroundingPassage> Cited);
+/// name (in that order); <see cref="PassageText"/> is the same text citing the passages by the numbers they
+/// were offered under. Not answered when the model abstained or cited no real passage.</summary>
+public sealed record GroundedAnswer(bool Answered, string Text, IReadOnlyList<GroundingPassage> Cited, string PassageText = "");
 
 /// <summary>
 /// Writes an answer from retrieved passages with <c>prompts/assistant/grounded-answer.yaml</c>: the
@@ -71,6 +72,6 @@ public sealed class GroundedAnswerWriter(ChatModel model, AssistantPrompts promp
         }
 
         var cited = kept.Select((original, i) => passages.First(p => p.Number == original) with { Number = i + 1 }).ToList();
-        return new GroundedAnswer(true, text, cited);
+        return new GroundedAnswer(true, text, cited, Citations.KeepKnown(written, available));
     }
 }
