@@ -192,7 +192,22 @@ public sealed class AssistantBot(
         var reference = turn.Activity.GetConversationReference();
         try
         {
-            var reply = await FromOutcomeAsync(turn, await work, stopping);
+            LanguageModelOutcome outcome;
+            using (var typing = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+            {
+                var keepTyping = KeepTypingAsync(botAdapter, reference, typing.Token);
+                try
+                {
+                    outcome = await work;
+                }
+                finally
+                {
+                    await typing.CancelAsync();
+                    await keepTyping;
+                }
+            }
+
+            var reply = await FromOutcomeAsync(turn, outcome, stopping);
             await botAdapter.ContinueConversationAsync(reference,
                 (proactive, ct) => FinishAsync(turn, stateBefore, reply, proactive.SendActivityAsync, ct), stopping);
             logger.LogInformation("Delivered a slow language model answer to {Person}", turn.Caller.Person.Id);
@@ -209,6 +224,26 @@ public sealed class AssistantBot(
             {
                 logger.LogWarning(again, "Could not send the apology either");
             }
+        }
+    }
+
+    /// <summary>Typing indicators while a slow answer is being worked on (Teams shows each for a few seconds).</summary>
+    private async Task KeepTypingAsync(BotAdapter botAdapter, ConversationReference reference, CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await botAdapter.ContinueConversationAsync(reference, (proactive, ct) => proactive.SendActivityAsync(new Activity { Type = ActivityTypes.Typing }, ct), stop);
+                await Task.Delay(TimeSpan.FromSeconds(3), time, stop);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (BotFramework.Connector.ConnectorException ex)
+        {
+            logger.LogDebug(ex, "Could not send a typing indicator");
         }
     }
 

@@ -317,7 +317,7 @@ public sealed class LanguageModelTurnTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SlowModel_AcknowledgesWithinTheRequest_ThenDeliversTheAnswerProactively()
+    public async Task SlowModel_AcknowledgesWithinTheRequest_TypesWhileWorking_ThenDeliversTheAnswerProactively()
     {
         await using var channel = await TestChannel.StartAsync();
         var settings = channel.BotSettings();
@@ -336,6 +336,13 @@ public sealed class LanguageModelTurnTests : IAsyncLifetime
         Assert.Equal("Working on it…", Assert.Single(sent).Text);
         Assert.Equal(message["id"]!.GetValue<string>(), sent[0].Activity!["replyToId"]!.GetValue<string>());
 
+        // While the model works, the user sees the bot typing.
+        for (var i = 0; i < 200 && !channel.Delivered.Any(c => c.Path.Contains(conversation, StringComparison.Ordinal) && c.Type == "typing"); i++)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Contains(channel.Delivered, c => c.Path == $"/v3/conversations/{conversation}/activities" && c.Type == "typing");
         release.SetResult();
         for (var i = 0; i < 200 && Messages(channel, conversation).Count < 2; i++)
         {
