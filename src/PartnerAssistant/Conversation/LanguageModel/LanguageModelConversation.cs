@@ -62,7 +62,13 @@ public sealed class LanguageModelConversation(
         {
             var chat = await BuildChatAsync(turn, kernel, history, timeout.Token);
             var execution = model.Settings(prompts[AssistantPrompts.SystemPrompt].DefaultExecutionSettings);
-            execution.FunctionChoiceBehavior = FunctionChoiceBehavior.Auto(AllowedFunctions(turn.Caller));
+            var functions = AllowedFunctions(turn.Caller);
+            if (functions.Count > 0)
+            {
+                // An empty tool list is an invalid request, so a role with no functions simply chats.
+                execution.FunctionChoiceBehavior = FunctionChoiceBehavior.Auto(functions);
+            }
+
             var answer = await model.Service.GetChatMessageContentAsync(chat, execution, kernel, timeout.Token);
             var reply = Compose(answer, scope);
             logger.LogInformation("Language model answered {Person} after {ToolCalls} tool calls: {Calls}",
