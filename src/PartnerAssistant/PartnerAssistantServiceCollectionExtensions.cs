@@ -8,6 +8,7 @@ using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Conversation.Routing;
 using PartnerAssistant.Directory;
+using PartnerAssistant.Edge;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
 
@@ -71,6 +72,7 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddSingleton<IBot>(sp => sp.GetRequiredService<AssistantBot>());
 
         services.AddAssistantPlugin<HelpPlugin>("Help");
+        services.AddEdge(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
         services.AddHostedService<AssistantStartup>();
         return services;
