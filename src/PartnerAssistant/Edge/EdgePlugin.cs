@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Cards;
 using PartnerAssistant.Conversation;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace PartnerAssistant.Edge;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace PartnerAssistant.Conversation.Routing;
 

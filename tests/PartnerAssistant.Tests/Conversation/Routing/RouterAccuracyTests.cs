@@ -1,5 +1,5 @@
 using PartnerAssistant.Conversation.Routing;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 using PartnerAssistant.Tests.Infrastructure;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
