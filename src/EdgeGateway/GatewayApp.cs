@@ -46,7 +46,12 @@ public static class GatewayApp
         services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
             .Configure<IOptions<GatewayOptions>>((kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBytes);
         services.AddOptions<FormOptions>()
-            .Configure<IOptions<GatewayOptions>>((form, gateway) => form.MultipartBodyLengthLimit = gateway.Value.MaxRequestBytes);
+            .Configure<IOptions<GatewayOptions>>((form, gateway) =>
+            {
+                form.MultipartBodyLengthLimit = gateway.Value.MaxRequestBytes;
+                // Keep uploads in memory (the slots bound how many there are) instead of spilling past 64 KB to temp files.
+                form.MemoryBufferThreshold = (int)Math.Min(gateway.Value.MaxRequestBytes, int.MaxValue);
+            });
         services.AddSingleton<InferenceSlots>();
     }
 

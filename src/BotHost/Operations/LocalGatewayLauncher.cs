@@ -3,21 +3,25 @@ using System.Reflection;
 using BotFramework;
 using Microsoft.Extensions.Options;
 using PartnerAssistant.Edge;
+using PartnerAssistant.Hosting;
 
 namespace BotHost.Operations;
 
 /// <summary>
 /// In local development mode, starts the configured local edge gateway (the first with a loopback
 /// URL) beside the host when nothing answers there, and stops it with the host. It runs the
-/// gateway binary built with the host; when there is none, it logs the one command that starts it.
+/// gateway binary built with the host, with its models in <c>{Data:Folder}/edge-gateway/models</c>;
+/// when there is no binary, it logs the one command that starts it.
 /// </summary>
 public sealed class LocalGatewayLauncher(
     IOptions<EdgeOptions> edge,
     IOptions<BotOptions> bot,
+    IOptions<DataOptions> data,
     IHttpClientFactory clients,
     ILogger<LocalGatewayLauncher> logger) : IHostedService, IDisposable
 {
     public const string StartCommand = "dotnet run --project src/EdgeGateway";
+    private readonly CancellationTokenSource _stopping = new();
     private Process? _process;
     private Task? _starting;
 
@@ -51,7 +55,9 @@ public sealed class LocalGatewayLauncher(
                 return;
             }
 
-            _process = StartGateway(binary, gateway.Url, gateway.ApiKey, output: (line, error) => logger.Log(error ? LogLevel.Warning : LogLevel.Debug, "[edge gateway] {Line}", line));
+            // The local gateway keeps its models in the assistant's data folder, so one folder holds a dev setup.
+            var models = Path.Combine(data.Value.FullPath, "edge-gateway", "models");
+            _process = StartGateway(binary, gateway.Url, gateway.ApiKey, new Dictionary<string, string> { ["EdgeGateway__ModelsFolder"] = models }, output: (line, error) => logger.Log(error ? LogLevel.Warning : LogLevel.Debug, "[edge gateway] {Line}", line));
             logger.LogInformation("Started the local edge gateway {Gateway} (process {Pid}) at {Url}; it copies or trains its models on first run", gateway.Name, _process.Id, gateway.Url);
             for (var waited = TimeSpan.Zero; waited < TimeSpan.FromMinutes(2) && !_process.HasExited; waited += TimeSpan.FromSeconds(1))
             {
@@ -61,10 +67,13 @@ public sealed class LocalGatewayLauncher(
                     return;
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(1));
+                await Task.Delay(TimeSpan.FromSeconds(1), _stopping.Token);
             }
 
             logger.LogWarning("The local edge gateway {Gateway} did not come up at {Url}; start it by hand to see why: {Command}", gateway.Name, gateway.Url, StartCommand);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
@@ -132,6 +141,7 @@ public sealed class LocalGatewayLauncher(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync();
         if (_starting is not null)
         {
             await _starting.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -153,5 +163,9 @@ public sealed class LocalGatewayLauncher(
         _process = null;
     }
 
-    public void Dispose() => Stop();
+    public void Dispose()
+    {
+        Stop();
+        _stopping.Dispose();
+    }
 }

@@ -173,14 +173,7 @@ public sealed class TelemetryRunner : ModelTaskRunner
             }
 
             var feature = _pre.Features[i];
-            double value;
-            try
-            {
-                value = node is JsonValue v && v.TryGetValue<string>(out var text)
-                    ? double.Parse(text, CultureInfo.InvariantCulture)
-                    : node!.GetValue<double>();
-            }
-            catch (Exception ex) when (ex is FormatException or InvalidOperationException or NullReferenceException)
+            if (!TryReadNumber(node, out var value))
             {
                 throw new InferenceRequestException($"Reading {row}: '{key}' must be a number ({feature.Description}, {feature.Unit}).");
             }
@@ -200,6 +193,18 @@ public sealed class TelemetryRunner : ModelTaskRunner
         {
             throw new InferenceRequestException($"Reading {row} lacks {string.Join(", ", missing.Select(f => $"'{f.Name}' ({f.Description}, {f.Unit})"))}.");
         }
+    }
+
+    /// <summary>A JSON number, or a string holding one (some devices send "72.5").</summary>
+    private static bool TryReadNumber(JsonNode? node, out double value)
+    {
+        value = 0;
+        return node?.GetValueKind() switch
+        {
+            JsonValueKind.Number => double.TryParse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value),
+            JsonValueKind.String => double.TryParse(node.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out value),
+            _ => false,
+        };
     }
 
     private static string Normalise(string name) => new(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());

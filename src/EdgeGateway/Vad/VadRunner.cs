@@ -142,10 +142,13 @@ public sealed class VadRunner : ModelTaskRunner
         using var rateValue = OrtValue.CreateTensorValueFromMemory(new long[] { _pre.SampleRate }, []);
         using var probabilityValue = OrtValue.CreateTensorValueFromMemory(probability, [1, 1]);
         using var nextStateValue = OrtValue.CreateTensorValueFromMemory(nextState, _pre.StateShape);
-        string[] inputNames = [_pre.AudioInput, _pre.StateInput, _pre.RateInput];
-        OrtValue[] inputValues = [inputValue, stateValue, rateValue];
-        string[] outputNames = [_pre.ProbabilityOutput, _pre.StateOutput];
-        OrtValue[] outputValues = [probabilityValue, nextStateValue];
+        // Bound once: each run then reads the same buffers without marshalling names or tensors again.
+        using var binding = _network.Session.CreateIoBinding();
+        binding.BindInput(_pre.AudioInput, inputValue);
+        binding.BindInput(_pre.StateInput, stateValue);
+        binding.BindInput(_pre.RateInput, rateValue);
+        binding.BindOutput(_pre.ProbabilityOutput, probabilityValue);
+        binding.BindOutput(_pre.StateOutput, nextStateValue);
         using var run = new CancellableRun(cancellationToken);
         try
         {
@@ -157,7 +160,7 @@ public sealed class VadRunner : ModelTaskRunner
                 Array.Copy(input, window, input, 0, context);
                 Array.Copy(samples, start, input, context, count);
                 Array.Clear(input, context + count, window - count);
-                _network.Session.Run(run.Options, inputNames, inputValues, outputNames, outputValues);
+                _network.Session.RunWithBinding(run.Options, binding);
                 probabilities[chunk] = probability[0];
                 nextState.AsSpan().CopyTo(state);
             }
