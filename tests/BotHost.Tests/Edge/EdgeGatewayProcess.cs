@@ -16,8 +16,11 @@ public sealed class EdgeGatewayProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _output;
 
-    private EdgeGatewayProcess(Process process, string url, string modelsFolder, List<string> output)
+    private readonly bool _ownsModels;
+
+    private EdgeGatewayProcess(Process process, string url, string modelsFolder, bool ownsModels, List<string> output)
     {
+        _ownsModels = ownsModels;
         _process = process;
         Url = url;
         ModelsFolder = modelsFolder;
@@ -48,7 +51,7 @@ public sealed class EdgeGatewayProcess : IAsyncDisposable
                 output.Add(line);
             }
         });
-        var gateway = new EdgeGatewayProcess(process, url, folder, output);
+        var gateway = new EdgeGatewayProcess(process, url, folder, modelsFolder is null, output);
         using var client = new HttpClient { BaseAddress = new Uri(url) };
         for (var attempt = 0; attempt < 600; attempt++)
         {
@@ -85,9 +88,13 @@ public sealed class EdgeGatewayProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_ownsModels)
+        {
+            DeleteModels();
+        }
     }
 
-    public void DeleteModels()
+    private void DeleteModels()
     {
         try
         {

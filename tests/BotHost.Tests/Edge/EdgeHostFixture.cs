@@ -76,7 +76,6 @@ public sealed class EdgeHostFixture : IAsyncLifetime
         await Host.DisposeAsync();
         await Files.DisposeAsync();
         await GatewayProcess.DisposeAsync();
-        GatewayProcess.DeleteModels();
         await Channel.DisposeAsync();
     }
 }

@@ -14,7 +14,7 @@ public sealed class GatewayLimitsTests(SharedGateway gateway)
     [Fact]
     public async Task Infer_WhenEverySlotAndQueuePlaceIsTaken_Returns429AndTheOthersFinish()
     {
-        var folder = TempFolders.Create("edge-busy");
+        using var folder = new TempFolder("edge-busy");
         TempFolders.CopyModel(gateway.ModelsFolder, "voice-activity", folder);
         await using var server = await GatewayServer.StartAsync(folder, new Dictionary<string, string?>
         {
@@ -43,7 +43,7 @@ public sealed class GatewayLimitsTests(SharedGateway gateway)
     [Fact]
     public async Task Infer_BodyLargerThanTheLimit_Returns413()
     {
-        var folder = TempFolders.Create("edge-small");
+        using var folder = new TempFolder("edge-small");
         TempFolders.CopyModel(gateway.ModelsFolder, "voice-activity", folder);
         await using var server = await GatewayServer.StartAsync(folder, new Dictionary<string, string?>
         {
@@ -61,7 +61,7 @@ public sealed class GatewayLimitsTests(SharedGateway gateway)
     [Fact]
     public async Task Infer_ImageWithMorePixelsThanAllowed_Returns413BeforeDecoding()
     {
-        var folder = TempFolders.Create("edge-pixels");
+        using var folder = new TempFolder("edge-pixels");
         TempFolders.CopyModel(gateway.ModelsFolder, "label-reader", folder);
         await using var server = await GatewayServer.StartAsync(folder, new Dictionary<string, string?>
         {
@@ -80,10 +80,10 @@ public sealed class GatewayLimitsTests(SharedGateway gateway)
     [Fact]
     public async Task Start_WithACorruptModelFile_ReportsThatModelUnavailableAndServesTheOthers()
     {
-        var folder = TempFolders.Create("edge-corrupt");
+        using var folder = new TempFolder("edge-corrupt");
         TempFolders.CopyModel(gateway.ModelsFolder, "voice-activity", folder);
         TempFolders.CopyModel(gateway.ModelsFolder, "vital-signs-anomaly", folder);
-        await File.WriteAllBytesAsync(Path.Combine(folder, "vital-signs-anomaly", "model.onnx"), "this is not a model"u8.ToArray(), Token);
+        await File.WriteAllBytesAsync(Path.Combine(folder.Path, "vital-signs-anomaly", "model.onnx"), "this is not a model"u8.ToArray(), Token);
         await using var server = await GatewayServer.StartAsync(folder, new Dictionary<string, string?> { ["EdgeGateway:BuiltInModels"] = "" });
         using var client = server.Client();
 
@@ -102,9 +102,9 @@ public sealed class GatewayLimitsTests(SharedGateway gateway)
     [Fact]
     public async Task Start_WithAManifestThatDoesNotMatchTheFile_ReportsTheMismatch()
     {
-        var folder = TempFolders.Create("edge-mismatch");
+        using var folder = new TempFolder("edge-mismatch");
         TempFolders.CopyModel(gateway.ModelsFolder, "voice-activity", folder);
-        var manifestPath = Path.Combine(folder, "voice-activity", "manifest.json");
+        var manifestPath = Path.Combine(folder.Path, "voice-activity", "manifest.json");
         var manifest = JsonNode.Parse(await File.ReadAllTextAsync(manifestPath, Token))!;
         manifest["networks"]![0]!["inputs"]![1]!["shape"] = new JsonArray(2, "batch", 64);
         await File.WriteAllTextAsync(manifestPath, manifest.ToJsonString(), Token);
@@ -120,7 +120,7 @@ public sealed class GatewayLimitsTests(SharedGateway gateway)
     [Fact]
     public async Task Models_WithoutConfiguredKey_ServesLoopbackClients()
     {
-        var folder = TempFolders.Create("edge-dev");
+        using var folder = new TempFolder("edge-dev");
         TempFolders.CopyModel(gateway.ModelsFolder, "voice-activity", folder);
         await using var server = await GatewayServer.StartAsync(folder, new Dictionary<string, string?> { ["EdgeGateway:BuiltInModels"] = "" }, apiKey: "");
         using var client = server.Client(apiKey: null);

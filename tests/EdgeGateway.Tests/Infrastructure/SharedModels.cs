@@ -20,6 +20,16 @@ public sealed class SharedGateway : IAsyncLifetime
     }
 }
 
+/// <summary>A temporary folder deleted on dispose.</summary>
+public sealed class TempFolder(string prefix) : IDisposable
+{
+    public string Path { get; } = TempFolders.Create(prefix);
+
+    public static implicit operator string(TempFolder folder) => folder.Path;
+
+    public void Dispose() => TempFolders.Delete(Path);
+}
+
 public static class TempFolders
 {
     public static string Create(string prefix)
