@@ -8,6 +8,7 @@ using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Conversation.LanguageModel;
 using PartnerAssistant.Conversation.Routing;
+using PartnerAssistant.Edge;
 using PartnerAssistant.People;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
@@ -73,6 +74,7 @@ public static class PartnerAssistantServiceCollectionExtensions
 
         services.AddAssistantPlugin<HelpPlugin>("Help");
         services.AddLanguageModel(configuration);
+        services.AddEdge(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
         services.AddHostedService<AssistantStartup>();
         return services;
