@@ -10,6 +10,7 @@ using PartnerAssistant.Conversation.Routing;
 using PartnerAssistant.Directory;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
+using PartnerAssistant.Knowledge;
 
 namespace PartnerAssistant;
 
@@ -71,6 +72,7 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddSingleton<IBot>(sp => sp.GetRequiredService<AssistantBot>());
 
         services.AddAssistantPlugin<HelpPlugin>("Help");
+        services.AddKnowledge(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
         services.AddHostedService<AssistantStartup>();
         return services;

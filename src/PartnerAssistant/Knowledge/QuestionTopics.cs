@@ -70,7 +70,7 @@ public static class QuestionTopics
         {
             foreach (var word in KeywordTerms.Words(question).Where(w => w.Length > 2 && !w.All(char.IsDigit)))
             {
-                var current = counts.GetValueOrDefault(word, (0, order++));
+                var current = counts.TryGetValue(word, out var seen) ? seen : (Count: 0, First: order++);
                 counts[word] = (current.Count + 1, current.First);
             }
         }

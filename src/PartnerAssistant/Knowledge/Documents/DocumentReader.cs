@@ -24,7 +24,9 @@ public static class DocumentReader
     public static bool IsSupported(string fileName) =>
         SupportedExtensions.Contains(Path.GetExtension(fileName), StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Reads one file. <paramref name="source"/> is the name citations and the index use for it.</summary>
+    /// <summary>Reads one file.</summary>
+    /// <param name="source">The name citations and the index use for it; its extension picks the format.</param>
+    /// <param name="content">The file's bytes.</param>
     /// <param name="defaultAudience">The audience when the file does not say (front matter or meta tag).</param>
     public static KnowledgeDocument Read(string source, ReadOnlySpan<byte> content, KnowledgeAudience defaultAudience)
     {

@@ -34,7 +34,7 @@ public sealed record MiniLmModelFiles(string Folder)
             return new MiniLmModelFiles(folder);
         }
 
-        string[] starts = [.. new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() }.Select(Path.GetFullPath).Distinct()];
+        string[] starts = [.. new[] { AppContext.BaseDirectory, System.IO.Directory.GetCurrentDirectory() }.Select(Path.GetFullPath).Distinct()];
         foreach (string start in starts)
         {
             for (DirectoryInfo? directory = new(start); directory is not null; directory = directory.Parent)

@@ -299,6 +299,8 @@ public sealed class QdrantKnowledgeStore(HttpClient http, IOptions<KnowledgeOpti
         return json?["result"];
     }
 
+    private ILogger Logger => logger;
+
     private sealed class WriteBatch(QdrantKnowledgeStore store, string collection, long generation) : IKnowledgeWriteBatch
     {
         private const int PointsPerRequest = 128;
@@ -387,7 +389,7 @@ public sealed class QdrantKnowledgeStore(HttpClient http, IOptions<KnowledgeOpti
 
             await store.SendAsync(HttpMethod.Post, $"collections/{store.Name(collection)}/points/batch?wait=true", new JsonObject { ["operations"] = operations }, cancellationToken);
             _staged.Clear();
-            store.logger.LogDebug("Committed generation {Generation} of Qdrant collection {Collection}", generation.ToString(CultureInfo.InvariantCulture), store.Name(collection));
+            store.Logger.LogDebug("Committed generation {Generation} of Qdrant collection {Collection}", generation.ToString(CultureInfo.InvariantCulture), store.Name(collection));
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -244,7 +244,7 @@ public sealed partial class SqliteKnowledgeStore(IOptions<DataOptions> data, ILo
             }
 
             // Read the version and the rows in one transaction, so the snapshot is labelled with the version it shows.
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(deferred: true, cancellationToken);
+            using var transaction = connection.BeginTransaction(deferred: true);
             version = await MetaAsync(connection, "version", cancellationToken) ?? "0";
             var dimensions = int.Parse(await MetaAsync(connection, "dimensions", cancellationToken) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
             await using var command = connection.CreateCommand();
@@ -414,6 +414,8 @@ public sealed partial class SqliteKnowledgeStore(IOptions<DataOptions> data, ILo
             _rowOf.TryGetValue(id, out var row) ? TensorPrimitives.Dot(matrix.AsSpan(row * dimensions, dimensions), query) : 0;
     }
 
+    private ILogger Logger => logger;
+
     private sealed class WriteBatch(SqliteKnowledgeStore store, string collection, SqliteConnection connection, long generation) : IKnowledgeWriteBatch
     {
         private readonly List<string> _staged = [];
@@ -482,7 +484,7 @@ public sealed partial class SqliteKnowledgeStore(IOptions<DataOptions> data, ILo
             await ExecuteAsync(connection, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'", cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             _staged.Clear();
-            store.logger.LogDebug("Committed generation {Generation} of {Collection}", generation, collection);
+            store.Logger.LogDebug("Committed generation {Generation} of {Collection}", generation, collection);
         }
 
         private async Task<long> ExecuteScalarAsync(SqliteConnection sqlite, string sql, CancellationToken cancellationToken, string source)
