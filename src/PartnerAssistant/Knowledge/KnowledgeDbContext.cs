@@ -17,9 +17,18 @@ public class KnowledgeDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<KnowledgeUploadRow> Uploads => Set<KnowledgeUploadRow>();
     public DbSet<KnowledgeQuestionRow> Questions => Set<KnowledgeQuestionRow>();
     public DbSet<KnowledgeFeedbackRow> Feedback => Set<KnowledgeFeedbackRow>();
+    public DbSet<KnowledgeCollectionRow> Collections => Set<KnowledgeCollectionRow>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        model.Entity<KnowledgeCollectionRow>(collection =>
+        {
+            collection.ToTable("knowledge_collections");
+            collection.HasKey(c => c.Collection);
+            collection.Property(c => c.Collection).HasColumnName("collection").HasMaxLength(64);
+            collection.Property(c => c.Folder).HasColumnName("folder").HasMaxLength(1000);
+            collection.Property(c => c.IngestedAtMs).HasColumnName("ingested_at_ms");
+        });
         model.Entity<KnowledgeDocumentRow>(document =>
         {
             document.ToTable("knowledge_documents");
@@ -87,6 +96,14 @@ public class KnowledgeDbContext(DbContextOptions options) : DbContext(options)
             feedback.HasOne<KnowledgeQuestionRow>().WithMany().HasForeignKey(f => f.QuestionId).OnDelete(DeleteBehavior.Cascade);
         });
     }
+}
+
+/// <summary>The folder a collection was last ingested from, so start-up does not overwrite a collection someone filled from elsewhere.</summary>
+public sealed class KnowledgeCollectionRow
+{
+    public required string Collection { get; set; }
+    public string? Folder { get; set; }
+    public long IngestedAtMs { get; set; }
 }
 
 public enum DocumentOrigin

@@ -61,7 +61,9 @@ public sealed class KnowledgeIngestor(
             }
         }
 
-        return await SyncAsync(collection, documents, folderSync: true, force, by, problems, cancellationToken);
+        var report = await SyncAsync(collection, documents, folderSync: true, force, by, problems, cancellationToken);
+        await registry.RecordFolderAsync(collection, Path.GetFullPath(folder), cancellationToken);
+        return report;
     }
 
     /// <summary>Re-indexes a collection from the documents the registry holds (every replica can, as the text is there).</summary>

@@ -63,6 +63,30 @@ public sealed class KnowledgeRegistry(IServiceScopeFactory scopes, TimeProvider 
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>The folder the collection was last ingested from; null when it never was.</summary>
+    public async Task<string?> IngestedFolderAsync(string collection, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+        return (await db.Collections.AsNoTracking().FirstOrDefaultAsync(c => c.Collection == collection, cancellationToken))?.Folder;
+    }
+
+    public async Task RecordFolderAsync(string collection, string folder, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+        var row = await db.Collections.FirstOrDefaultAsync(c => c.Collection == collection, cancellationToken);
+        if (row is null)
+        {
+            row = new KnowledgeCollectionRow { Collection = collection };
+            db.Collections.Add(row);
+        }
+
+        row.Folder = folder;
+        row.IngestedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     /// <summary>Marks a document retired (it leaves the index on the next sync, and a folder ingest does not bring it back).</summary>
     public async Task<KnowledgeDocumentRow?> RetireAsync(string collection, string source, string? by, CancellationToken cancellationToken)
     {

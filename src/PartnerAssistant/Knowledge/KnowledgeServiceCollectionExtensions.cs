@@ -68,6 +68,7 @@ public static class KnowledgeServiceCollectionExtensions
         services.TryAddSingleton<IAnswerComposer, ExtractiveAnswerComposer>();
         services.AddSingleton<KnowledgeAnswerService>();
         services.AddSingleton<KnowledgeEditor>();
+        services.AddSingleton<Evaluation.RetrievalEvaluation>();
         services.AddAssistantPlugin<KnowledgePlugin>("Knowledge");
         services.AddSingleton<IAssistantPreparation, KnowledgePreparation>();
         services.AddEmbeddingIntentMatcher(configuration);
@@ -77,7 +78,7 @@ public static class KnowledgeServiceCollectionExtensions
 
 /// <summary>Ingests the shipped <c>knowledge/</c> folder into the default collection before the assistant
 /// serves: the first run embeds everything, later runs only what changed.</summary>
-internal sealed class KnowledgePreparation(KnowledgeIngestor ingestor, IOptions<KnowledgeOptions> options, ILogger<KnowledgePreparation> logger) : IAssistantPreparation
+internal sealed class KnowledgePreparation(KnowledgeIngestor ingestor, KnowledgeRegistry registry, IOptions<KnowledgeOptions> options, ILogger<KnowledgePreparation> logger) : IAssistantPreparation
 {
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
@@ -95,6 +96,14 @@ internal sealed class KnowledgePreparation(KnowledgeIngestor ingestor, IOptions<
         catch (DirectoryNotFoundException ex)
         {
             logger.LogWarning("No enablement documents to ingest: {Problem}", ex.Message);
+            return;
+        }
+
+        // A collection someone filled from another folder (knowledge ingest) is theirs; start-up leaves it alone.
+        var previous = await registry.IngestedFolderAsync(settings.DefaultCollection, cancellationToken);
+        if (previous is not null && !string.Equals(previous, Path.GetFullPath(folder), StringComparison.Ordinal))
+        {
+            logger.LogInformation("Collection {Collection} was ingested from {Folder}; not replacing it with {Shipped}", settings.DefaultCollection, previous, folder);
             return;
         }
 
