@@ -58,9 +58,9 @@ public sealed class KnowledgeOptions
 
     /// <summary>Below this cosine similarity between the question and its best passage the assistant
     /// says it does not know rather than answer. Calibrated on tests/Evaluation/knowledge-questions.json
-    /// (see docs/benchmarks.md). Default: 0.42. Range 0–1.</summary>
+    /// (see docs/benchmarks.md). Default: 0.34. Range 0–1.</summary>
     [Range(0.0, 1.0)]
-    public double AbstainBelow { get; set; } = 0.42;
+    public double AbstainBelow { get; set; } = 0.34;
 
     /// <summary>Who to ask when the corpus has no answer. Default: the NPN Enablement team.</summary>
     [Required]

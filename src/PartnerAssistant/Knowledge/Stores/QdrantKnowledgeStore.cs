@@ -90,7 +90,8 @@ public sealed class QdrantKnowledgeStore(HttpClient http, IOptions<KnowledgeOpti
             throw new InvalidOperationException($"Qdrant collection '{Name(collection)}' holds {size}-dimensional vectors; this model makes {dimensions}. Delete the collection to re-index with the new model.");
         }
 
-        var generation = time.GetUtcNow().ToUnixTimeMilliseconds();
+        // Milliseconds with a random tail: increasing from run to run, and two runs started in the same millisecond still differ.
+        var generation = (time.GetUtcNow().ToUnixTimeMilliseconds() * 1000) + Random.Shared.Next(1000);
         // Points staged by an earlier run that never committed are garbage now.
         await SendAsync(HttpMethod.Post, $"collections/{Name(collection)}/points/delete?wait=true", new JsonObject
         {
