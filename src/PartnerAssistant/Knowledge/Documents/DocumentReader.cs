@@ -179,7 +179,8 @@ public static class DocumentReader
                     }
                     else if (level > 0)
                     {
-                        markdown.Append('#', level).Append(' ').Append(text).Append("\n\n");
+                        // Word's Heading 1 is a top-level section: the document's own title (Title style) is the Markdown H1.
+                        markdown.Append('#', Math.Min(level + 1, 6)).Append(' ').Append(text).Append("\n\n");
                     }
                     else if (paragraph.ParagraphProperties?.NumberingProperties is not null)
                     {
