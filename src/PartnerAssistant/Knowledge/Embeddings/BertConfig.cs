@@ -1,13 +1,10 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace PartnerAssistant.Knowledge.Embeddings;
 
 /// <summary>The fields of a Hugging Face BERT <c>config.json</c> that shape the encoder graph.</summary>
 public sealed record BertConfig
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public int VocabSize { get; init; }
 
     public int HiddenSize { get; init; }
@@ -26,16 +23,32 @@ public sealed record BertConfig
 
     public string HiddenAct { get; init; } = "gelu";
 
-    [JsonIgnore]
     public int HeadSize => HiddenSize / NumAttentionHeads;
 
     public static BertConfig Load(string path)
     {
-        BertConfig config = JsonSerializer.Deserialize<BertConfig>(File.ReadAllText(path), JsonOptions)
-            ?? throw new InvalidDataException($"{path} is empty.");
+        // Read field by field rather than with reflection-based deserialisation, which trimmed
+        // and AOT-published hosts switch off.
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
+        JsonElement root = document.RootElement;
+        var config = new BertConfig
+        {
+            VocabSize = Int(root, "vocab_size"),
+            HiddenSize = Int(root, "hidden_size"),
+            NumHiddenLayers = Int(root, "num_hidden_layers"),
+            NumAttentionHeads = Int(root, "num_attention_heads"),
+            IntermediateSize = Int(root, "intermediate_size"),
+            MaxPositionEmbeddings = Int(root, "max_position_embeddings"),
+            TypeVocabSize = Int(root, "type_vocab_size"),
+            LayerNormEps = root.TryGetProperty("layer_norm_eps", out JsonElement eps) ? eps.GetSingle() : 1e-12f,
+            HiddenAct = root.TryGetProperty("hidden_act", out JsonElement act) ? act.GetString() ?? "" : "gelu",
+        };
         config.Validate(path);
         return config;
     }
+
+    private static int Int(JsonElement root, string name) =>
+        root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : 0;
 
     private void Validate(string source)
     {

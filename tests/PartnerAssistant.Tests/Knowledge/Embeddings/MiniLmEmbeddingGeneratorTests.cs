@@ -73,6 +73,22 @@ public sealed class MiniLmEmbeddingGeneratorTests(MiniLmFixture fixture)
     }
 
     [Fact]
+    public async Task GenerateAsync_ConcurrentCallsOnAFreshGenerator_StartOnceAndMatchSequentialResults()
+    {
+        string[] texts = ["deal registration", "tier benefits", "market development funds", "rules of engagement", "co-sell", "onboarding"];
+        using MiniLmEmbeddingGenerator fresh = fixture.CreateGenerator();
+
+        // All calls race on the first-call start-up (model check, session) and then share the session.
+        Embedding<float>[] concurrent = await Task.WhenAll(texts.Select(t => Task.Run(() => fresh.GenerateAsync(t, cancellationToken: Cancellation))));
+
+        for (int i = 0; i < texts.Length; i++)
+        {
+            Embedding<float> sequential = await _generator.GenerateAsync(texts[i], cancellationToken: Cancellation);
+            Assert.Equal(sequential.Vector.ToArray(), concurrent[i].Vector.ToArray(), (a, b) => MathF.Abs(a - b) < 1e-6f);
+        }
+    }
+
+    [Fact]
     public async Task GenerateAsync_Paraphrase_ScoresHigherCosineThanUnrelatedSentence()
     {
         GeneratedEmbeddings<Embedding<float>> embeddings = await _generator.GenerateAsync(

@@ -2,18 +2,21 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 #nullable disable
 
-namespace PartnerAssistant.Directory.Migrations.Postgres
+namespace PartnerAssistant.People.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDirectoryDbContext))]
-    partial class PostgresDirectoryDbContextModelSnapshot : ModelSnapshot
+    [Migration("20261124034330_Initial")]
+    partial class Initial
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder
@@ -22,7 +25,7 @@ namespace PartnerAssistant.Directory.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("PartnerAssistant.Directory.Organisation", b =>
+            modelBuilder.Entity("PartnerAssistant.People.Organisation", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -62,7 +65,7 @@ namespace PartnerAssistant.Directory.Migrations.Postgres
                     b.ToTable("organisations", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerAssistant.Directory.Person", b =>
+            modelBuilder.Entity("PartnerAssistant.People.Person", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -106,9 +109,9 @@ namespace PartnerAssistant.Directory.Migrations.Postgres
                     b.ToTable("people", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerAssistant.Directory.Person", b =>
+            modelBuilder.Entity("PartnerAssistant.People.Person", b =>
                 {
-                    b.HasOne("PartnerAssistant.Directory.Organisation", null)
+                    b.HasOne("PartnerAssistant.People.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)

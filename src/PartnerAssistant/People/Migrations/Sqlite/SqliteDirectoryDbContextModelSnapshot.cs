@@ -3,11 +3,11 @@ using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 #nullable disable
 
-namespace PartnerAssistant.Directory.Migrations.Sqlite
+namespace PartnerAssistant.People.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDirectoryDbContext))]
     partial class SqliteDirectoryDbContextModelSnapshot : ModelSnapshot
@@ -17,7 +17,7 @@ namespace PartnerAssistant.Directory.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("PartnerAssistant.Directory.Organisation", b =>
+            modelBuilder.Entity("PartnerAssistant.People.Organisation", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -57,7 +57,7 @@ namespace PartnerAssistant.Directory.Migrations.Sqlite
                     b.ToTable("organisations", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerAssistant.Directory.Person", b =>
+            modelBuilder.Entity("PartnerAssistant.People.Person", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -101,9 +101,9 @@ namespace PartnerAssistant.Directory.Migrations.Sqlite
                     b.ToTable("people", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerAssistant.Directory.Person", b =>
+            modelBuilder.Entity("PartnerAssistant.People.Person", b =>
                 {
-                    b.HasOne("PartnerAssistant.Directory.Organisation", null)
+                    b.HasOne("PartnerAssistant.People.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)

@@ -1,4 +1,4 @@
-namespace PartnerAssistant.Directory;
+namespace PartnerAssistant.People;
 
 /// <summary>
 /// The demo directory seeded on first run: partner organisations of different types and tiers,

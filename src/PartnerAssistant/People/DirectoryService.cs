@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace PartnerAssistant.Directory;
+namespace PartnerAssistant.People;
 
 /// <summary>
 /// Who is who: maps a channel user to a person, their organisation and role. Look-ups are cached

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerAssistant.Hosting;
 
-namespace PartnerAssistant.Directory;
+namespace PartnerAssistant.People;
 
 public class DirectoryDbContext(DbContextOptions options) : DbContext(options)
 {

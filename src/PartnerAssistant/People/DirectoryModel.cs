@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace PartnerAssistant.Directory;
+namespace PartnerAssistant.People;
 
 /// <summary>What a person may do with the assistant.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Role>))]

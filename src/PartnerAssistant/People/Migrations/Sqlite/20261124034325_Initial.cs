@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace PartnerAssistant.Directory.Migrations.Postgres
+namespace PartnerAssistant.People.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,14 +15,14 @@ namespace PartnerAssistant.Directory.Migrations.Postgres
                 name: "organisations",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    IsVendor = table.Column<bool>(type: "boolean", nullable: false),
-                    PartnerType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Tier = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
-                    Region = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Country = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    JoinedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    IsVendor = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PartnerType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Tier = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    Region = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Country = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    JoinedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -33,13 +33,13 @@ namespace PartnerAssistant.Directory.Migrations.Postgres
                 name: "people",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ChannelUserId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Email = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    OrganisationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Active = table.Column<bool>(type: "boolean", nullable: false)
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ChannelUserId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    OrganisationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {

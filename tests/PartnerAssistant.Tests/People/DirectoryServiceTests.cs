@@ -1,8 +1,8 @@
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 using PartnerAssistant.Hosting;
 using PartnerAssistant.Tests.Infrastructure;
 
-namespace PartnerAssistant.Tests.Directory;
+namespace PartnerAssistant.Tests.People;
 
 public sealed class DirectoryServiceTests
 {
