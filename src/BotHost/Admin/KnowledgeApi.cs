@@ -1,6 +1,6 @@
 using System.Text;
 using BotHost.Cli;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 using PartnerAssistant.Knowledge;
 using PartnerAssistant.Knowledge.Documents;
 

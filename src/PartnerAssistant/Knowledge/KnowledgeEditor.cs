@@ -4,7 +4,7 @@ using BotFramework.Schema;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 using PartnerAssistant.Knowledge.Documents;
 
 namespace PartnerAssistant.Knowledge;
