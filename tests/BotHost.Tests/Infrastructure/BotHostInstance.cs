@@ -43,6 +43,8 @@ public sealed class BotHostInstance : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Bot:TypingDelay"] = "00:00:05",
             ["Bot:ConnectorRetryBaseDelay"] = "00:00:00.010",
+            // Embedding the enablement corpus takes tens of seconds; tests that need it ingest what they need.
+            ["Knowledge:IngestOnStart"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
