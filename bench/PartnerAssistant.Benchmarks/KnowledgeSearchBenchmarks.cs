@@ -19,9 +19,28 @@ namespace PartnerAssistant.Benchmarks;
 /// corpus has: random unit vectors (the scan costs the same whatever the values) and 220-word texts
 /// drawn from the corpus's vocabulary, so keyword lists are as long as real ones.
 /// </summary>
-[Config(typeof(LatencyConfig))]
+[Config(typeof(SearchConfig))]
 public class KnowledgeSearchBenchmarks
 {
+    /// <summary>Like <see cref="LatencyConfig"/>, with time for filling 100,000 passages before measuring.</summary>
+    private sealed class SearchConfig : ManualConfig
+    {
+        public SearchConfig()
+        {
+            AddJob(Job.Default
+                .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(60), logOutput: true))
+                .WithStrategy(RunStrategy.Monitoring)
+                .WithLaunchCount(1)
+                .WithWarmupCount(5)
+                .WithIterationCount(60)
+                .WithInvocationCount(1)
+                .WithUnrollFactor(1));
+            AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median, BenchmarkDotNet.Columns.StatisticColumn.P95, BenchmarkDotNet.Columns.StatisticColumn.Min, BenchmarkDotNet.Columns.StatisticColumn.Max);
+            AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance);
+            WithOptions(ConfigOptions.DisableOptimizationsValidator);
+        }
+    }
+
     internal static readonly string[] Questions =
     [
         "how long is an approved deal registration protected?",

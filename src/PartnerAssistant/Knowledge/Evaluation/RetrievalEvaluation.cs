@@ -72,14 +72,6 @@ public sealed class RetrievalEvaluation(KnowledgeRetriever retriever, IOptions<K
             var index = documents.FindIndex(question.Answers.Contains);
             var passageHit = retrieval.Hits.Take(5).Any(h => question.Answers.Contains(h.Chunk.Source));
             outcomes.Add((question, index < 0 ? null : index + 1, passageHit, retrieval.BestSimilarity));
-            if (Environment.GetEnvironmentVariable("KNOWLEDGE_EVAL_TRACE") is not null)
-            {
-                var words = Stores.KeywordTerms.Words(question.Question).Select(Stores.KeywordTerms.Stem).ToList();
-                var top = retrieval.Hits.Take(3).Select(h => Stores.KeywordTerms.Words(h.Chunk.Title + " " + h.Chunk.Section + " " + h.Chunk.Text).Select(Stores.KeywordTerms.Stem).ToHashSet()).ToList();
-                var cov1 = top.Count == 0 || words.Count == 0 ? 0 : words.Count(top[0].Contains) / (double)words.Count;
-                var cov3 = top.Count == 0 || words.Count == 0 ? 0 : words.Count(w => top.Any(t => t.Contains(w))) / (double)words.Count;
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"TRACE\t{question.Id}\t{(question.Answers.Count == 0 ? "U" : "A")}\t{retrieval.BestSimilarity:F3}\t{cov1:F2}\t{cov3:F2}\t{retrieval.Hits.FirstOrDefault()?.DenseRank}\t{retrieval.Hits.FirstOrDefault()?.KeywordRank}\t{question.Question}"));
-            }
         }
 
         var answerable = outcomes.Where(o => o.Question.Answers.Count > 0).ToList();

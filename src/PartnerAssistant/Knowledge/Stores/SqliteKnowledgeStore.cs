@@ -96,7 +96,7 @@ public sealed partial class SqliteKnowledgeStore(IOptions<DataOptions> data, ILo
         }
 
         var dense = snapshot.Nearest(query.Vector.Span, query.Filter, query.Candidates);
-        var keyword = await KeywordAsync(connection, query, cancellationToken);
+        var keyword = await KeywordAsync(connection, snapshot, query, cancellationToken);
         var fused = ReciprocalRankFusion.Fuse(dense, keyword, query.RrfK, query.Top);
         var chunks = await LoadChunksAsync(connection, fused.Select(f => f.Item).ToList(), cancellationToken);
         return fused
@@ -125,9 +125,35 @@ public sealed partial class SqliteKnowledgeStore(IOptions<DataOptions> data, ILo
 
     public void Dispose() => _caches.Clear();
 
-    private async Task<List<long>> KeywordAsync(SqliteConnection connection, HybridQuery query, CancellationToken cancellationToken)
+    /// <summary>A word in more than this share of the passages says little about which passage is
+    /// meant (its BM25 weight is under half a rare word's) but makes FTS5 score much of the
+    /// collection; such words are left to the dense side.</summary>
+    public const double KeywordMaxShare = 0.1;
+
+    /// <summary>A word in at most this many passages is always scored: below it FTS5 is cheap, and on a
+    /// small corpus every word's weight counts.</summary>
+    public const int KeywordAlwaysScored = 1000;
+
+    private async Task<List<long>> KeywordAsync(SqliteConnection connection, CollectionSnapshot snapshot, HybridQuery query, CancellationToken cancellationToken)
     {
-        var match = KeywordTerms.Fts5Query(query.Keywords);
+        var words = new List<(string Word, long Documents)>();
+        foreach (var word in query.Keywords)
+        {
+            if (!snapshot.DocumentFrequency.TryGetValue(word, out var documents))
+            {
+                await using var count = connection.CreateCommand();
+                count.CommandText = "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH $word";
+                count.Parameters.AddWithValue("$word", KeywordTerms.Fts5Query([word]));
+                documents = snapshot.DocumentFrequency[word] = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+            }
+
+            if (documents > 0 && documents <= Math.Max(KeywordAlwaysScored, KeywordMaxShare * snapshot.Count))
+            {
+                words.Add((word, documents));
+            }
+        }
+
+        var match = KeywordTerms.Fts5Query(words.OrderBy(w => w.Documents).Take(8).Select(w => w.Word).ToList());
         if (match is null)
         {
             return [];
@@ -364,6 +390,9 @@ public sealed partial class SqliteKnowledgeStore(IOptions<DataOptions> data, ILo
     private sealed class CollectionSnapshot(string version, int dimensions, RowMeta[] rows, float[] matrix)
     {
         private readonly Dictionary<long, int> _rowOf = rows.Select((r, i) => (r.Id, i)).ToDictionary(p => p.Id, p => p.i);
+
+        /// <summary>Passages (live or staged) containing a word, counted by FTS5 once per index version.</summary>
+        public ConcurrentDictionary<string, long> DocumentFrequency { get; } = new(StringComparer.Ordinal);
 
         public string Version { get; } = version;
         public int Count => rows.Length;
