@@ -61,6 +61,9 @@ public sealed class EmbeddingIntentMatcher(
         return scores;
     }
 
+    /// <summary>Loads the model and embeds the examples now, so the first user's turn does not wait for them.</summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken) => ExamplesAsync(cancellationToken);
+
     private async Task<Dictionary<string, float[][]>?> ExamplesAsync(CancellationToken cancellationToken)
     {
         if (_examples is not null || _failed)
@@ -119,6 +122,14 @@ public static class EmbeddingIntentMatcherServiceCollectionExtensions
 
             return ActivatorUtilities.CreateInstance<EmbeddingIntentMatcher>(sp);
         }));
+        services.AddSingleton<IAssistantPreparation, RouterWarmUp>();
         return services;
     }
+}
+
+/// <summary>Embeds the intent examples before the host takes traffic (a no-op for the lexical matcher).</summary>
+internal sealed class RouterWarmUp(IIntentMatcher matcher) : IAssistantPreparation
+{
+    public Task PrepareAsync(CancellationToken cancellationToken) =>
+        matcher is EmbeddingIntentMatcher embedding ? embedding.WarmUpAsync(cancellationToken) : Task.CompletedTask;
 }
