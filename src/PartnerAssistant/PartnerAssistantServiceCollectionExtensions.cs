@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Conversation.Routing;
+using PartnerAssistant.Edge;
 using PartnerAssistant.People;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
@@ -73,6 +74,7 @@ public static class PartnerAssistantServiceCollectionExtensions
 
         services.AddAssistantPlugin<HelpPlugin>("Help");
         services.AddKnowledge(configuration);
+        services.AddEdge(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
         services.AddHostedService<AssistantStartup>();
         return services;
