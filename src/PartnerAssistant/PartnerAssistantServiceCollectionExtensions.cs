@@ -12,6 +12,7 @@ using PartnerAssistant.Edge;
 using PartnerAssistant.People;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
+using PartnerAssistant.Knowledge;
 
 namespace PartnerAssistant;
 
@@ -74,6 +75,7 @@ public static class PartnerAssistantServiceCollectionExtensions
 
         services.AddAssistantPlugin<HelpPlugin>("Help");
         services.AddLanguageModel(configuration);
+        services.AddKnowledge(configuration);
         services.AddEdge(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
         services.AddHostedService<AssistantStartup>();

@@ -34,6 +34,8 @@ public sealed class AssistantServices : IAsyncDisposable
         {
             ["Data:Folder"] = folder,
             ["Database:Provider"] = provider.ToString(),
+            // Embedding the whole enablement corpus takes tens of seconds; tests that need it turn it on.
+            ["Knowledge:IngestOnStart"] = "false",
         };
         if (provider == DatabaseProvider.Postgres)
         {
