@@ -40,6 +40,13 @@ public sealed class EmbeddingIntentMatcher(
     public async ValueTask<IReadOnlyList<IntentScore>> ScoreAsync(string utterance, IReadOnlyList<Intent> candidates, CancellationToken cancellationToken)
     {
         var lexicalScores = await lexical.ScoreAsync(utterance, candidates, cancellationToken);
+        if (IsVerbatim(lexicalScores))
+        {
+            // The words are (nearly) an example's own: meaning cannot change the answer, so the
+            // turn skips the embedding model (milliseconds of CPU on the busiest path).
+            return lexicalScores;
+        }
+
         var examples = await ExamplesAsync(cancellationToken);
         if (examples is null || string.IsNullOrWhiteSpace(utterance))
         {
@@ -63,6 +70,12 @@ public sealed class EmbeddingIntentMatcher(
 
     /// <summary>Loads the model and embeds the examples now, so the first user's turn does not wait for them.</summary>
     public Task WarmUpAsync(CancellationToken cancellationToken) => ExamplesAsync(cancellationToken);
+
+    /// <summary>Lexical score at or above which an utterance counts as an example said back verbatim.</summary>
+    public const double VerbatimScore = 0.9;
+
+    private static bool IsVerbatim(IReadOnlyList<IntentScore> scores) =>
+        scores.Count > 0 && scores[0].Score >= VerbatimScore && (scores.Count == 1 || scores[0].Score - scores[1].Score >= 0.3);
 
     private async Task<Dictionary<string, float[][]>?> ExamplesAsync(CancellationToken cancellationToken)
     {
