@@ -10,6 +10,7 @@ using PartnerAssistant.Conversation.Routing;
 using PartnerAssistant.Directory;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
+using PartnerAssistant.Prediction;
 
 namespace PartnerAssistant;
 
@@ -72,6 +73,7 @@ public static class PartnerAssistantServiceCollectionExtensions
 
         services.AddAssistantPlugin<HelpPlugin>("Help");
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
+        services.AddPrediction(configuration);
         services.AddHostedService<AssistantStartup>();
         return services;
     }
