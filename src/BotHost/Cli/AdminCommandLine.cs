@@ -22,6 +22,16 @@ public static class AdminCommandLine
             return 0;
         });
         root.Subcommands.Add(DirectoryCommands.Create());
+
+        // The deals group is shared with deal registration's commands; whichever comes first creates it.
+        var deals = root.Subcommands.FirstOrDefault(c => c.Name == "deals");
+        if (deals is null)
+        {
+            deals = new Command("deals", "Deal registrations and deal success prediction.");
+            root.Subcommands.Add(deals);
+        }
+
+        PredictionCommands.AddTo(deals);
         return root;
     }
 
