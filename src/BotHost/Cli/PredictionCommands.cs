@@ -155,7 +155,8 @@ internal static class PredictionCommands
         Console.WriteLine(string.Create(c, $"Trained {card.Trainer} on {card.Rows:N0} rows of {card.Data.Source} ({card.Data.Positives:N0} '{card.Data.Positive}'), split {card.DescribeSplit()}, in {card.TrainingSeconds:0.0} s."));
         Console.WriteLine(string.Create(c, $"Candidates (validation ROC AUC): {string.Join(", ", card.Candidates.Select(x => x.ValidationAuc is { } auc ? $"{x.Name} {auc:0.0000}" : $"{x.Name} unavailable ({x.Error})"))}"));
         Console.WriteLine();
-        Console.WriteLine(string.Create(c, $"Test ({card.Split.TestRows:N0} rows): ROC AUC {card.Auc:0.0000}  PR AUC {card.PrAuc:0.0000}  log-loss {card.LogLoss:0.0000} (before calibration {card.LogLossBeforeCalibration:0.0000})  Brier {card.Brier:0.0000}  ECE {card.Ece:0.0000}"));
+        Console.WriteLine(string.Create(c, $"Test ({card.Split.TestRows:N0} rows): ROC AUC {card.Auc:0.0000}  PR AUC {card.PrAuc:0.0000}  log-loss {card.LogLoss:0.0000}  Brier {card.Brier:0.0000}  ECE {card.Ece:0.0000}"));
+        Console.WriteLine(string.Create(c, $"Calibration: uncalibrated log-loss {card.LogLossUncalibrated:0.0000} (ECE {card.EceUncalibrated:0.0000}); trainer's in-sample Platt {card.LogLossInSampleCalibration:0.0000}; held-out Platt {card.LogLoss:0.0000}"));
         if (card.CrossValidation is { } cv)
         {
             Console.WriteLine(string.Create(c, $"{cv.Folds}-fold grouped CV: ROC AUC {cv.Auc.Mean:0.0000} ± {cv.Auc.Sd:0.0000}  PR AUC {cv.PrAuc.Mean:0.0000} ± {cv.PrAuc.Sd:0.0000}  log-loss {cv.LogLoss.Mean:0.0000}  ECE {cv.Ece.Mean:0.0000}"));

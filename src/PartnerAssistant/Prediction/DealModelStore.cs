@@ -244,7 +244,7 @@ public sealed class DealModelStore : IDisposable
     {
         var versions = new DirectoryInfo(Folder).GetDirectories()
             .Where(d => !d.Name.StartsWith('.') && d.Name != current)
-            .OrderByDescending(d => d.Name, StringComparer.Ordinal)
+            .OrderByDescending(d => d.CreationTimeUtc).ThenByDescending(d => d.Name, StringComparer.Ordinal)
             .Skip(Math.Max(0, _options.KeepVersions - 1));
         foreach (var old in versions)
         {

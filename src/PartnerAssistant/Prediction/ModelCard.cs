@@ -67,12 +67,15 @@ public sealed record ModelCard
     /// <summary>Test log-loss (natural log) of the calibrated probabilities.</summary>
     public double LogLoss { get; init; }
 
-    /// <summary>Test log-loss of the trainer's own probabilities, before held-out Platt calibration.</summary>
-    public double LogLossBeforeCalibration { get; init; }
+    /// <summary>Test log-loss without calibration: the boosted trees' raw score through a logistic function.</summary>
+    public double LogLossUncalibrated { get; init; }
+
+    /// <summary>Test log-loss of the trainer's own Platt calibration, fitted on its training rows (in-sample).</summary>
+    public double LogLossInSampleCalibration { get; init; }
 
     public double Brier { get; init; }
     public double Ece { get; init; }
-    public double EceBeforeCalibration { get; init; }
+    public double EceUncalibrated { get; init; }
     public int Rows { get; init; }
     public required IReadOnlyList<FeatureImportance> Features { get; init; }
     public required string Trainer { get; init; }
@@ -113,9 +116,11 @@ public sealed record ModelCard
 
         md.AppendLine();
         md.AppendLine("## Held-out test metrics");
-        md.AppendLine("| ROC AUC | PR AUC | log-loss | log-loss before calibration | Brier | ECE | ECE before calibration |");
+        md.AppendLine("| ROC AUC | PR AUC | log-loss | Brier | ECE | uncalibrated log-loss / ECE | in-sample calibration log-loss |");
         md.AppendLine("|---|---|---|---|---|---|---|");
-        md.AppendLine(c, $"| {Auc:0.0000} | {PrAuc:0.0000} | {LogLoss:0.0000} | {LogLossBeforeCalibration:0.0000} | {Brier:0.0000} | {Ece:0.0000} | {EceBeforeCalibration:0.0000} |");
+        md.AppendLine(c, $"| {Auc:0.0000} | {PrAuc:0.0000} | {LogLoss:0.0000} | {Brier:0.0000} | {Ece:0.0000} | {LogLossUncalibrated:0.0000} / {EceUncalibrated:0.0000} | {LogLossInSampleCalibration:0.0000} |");
+        md.AppendLine();
+        md.AppendLine("Log-loss uses the natural logarithm; PR AUC is average precision; ECE is the row-weighted calibration gap over ten bins.");
         if (CrossValidation is { } cv)
         {
             md.AppendLine();

@@ -101,9 +101,10 @@ public sealed class TabularTrainer(ILogger<TabularTrainer>? logger = null)
         var testInputs = plan.Test.Select(r => fit.Schema.Encode(c => Cell(prepared, r, c), prepared.Labels[r])).ToList();
         var testLabels = plan.Test.Select(r => prepared.Labels[r]).ToList();
         var calibrated = Probabilities(fit.Ml, fit.Model, fit.Schema, testInputs);
-        var before = Probabilities(fit.Ml, fit.Uncalibrated, fit.Schema, testInputs);
         var metrics = BinaryMetrics.Compute(calibrated, testLabels);
-        var beforeMetrics = BinaryMetrics.Compute(before, testLabels);
+        var trainerScored = fit.Uncalibrated.Transform(fit.Schema.ToDataView(fit.Ml, testInputs));
+        var raw = BinaryMetrics.Compute(trainerScored.GetColumn<float>("Score").Select(s => 1 / (1 + Math.Exp(-s))).ToList(), testLabels);
+        var inSample = BinaryMetrics.Compute(trainerScored.GetColumn<float>("Probability").Select(p => (double)p).ToList(), testLabels);
 
         var warnings = LeakageDetector.Scan(table, fit.Schema, prepared.Labels, plan.Train, plan.Validation).ToList();
         var features = PermutationImportance(fit, testInputs, testLabels, metrics.Auc, settings.Seed);
@@ -126,10 +127,11 @@ public sealed class TabularTrainer(ILogger<TabularTrainer>? logger = null)
             Auc = Math.Round(metrics.Auc, 4),
             PrAuc = Math.Round(metrics.PrAuc, 4),
             LogLoss = Math.Round(metrics.LogLoss, 4),
-            LogLossBeforeCalibration = Math.Round(beforeMetrics.LogLoss, 4),
+            LogLossUncalibrated = Math.Round(raw.LogLoss, 4),
+            LogLossInSampleCalibration = Math.Round(inSample.LogLoss, 4),
             Brier = Math.Round(metrics.Brier, 4),
             Ece = Math.Round(metrics.Ece, 4),
-            EceBeforeCalibration = Math.Round(beforeMetrics.Ece, 4),
+            EceUncalibrated = Math.Round(raw.Ece, 4),
             Rows = prepared.Rows.Count,
             Features = features,
             Trainer = fit.Trainer,
