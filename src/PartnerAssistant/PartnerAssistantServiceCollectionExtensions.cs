@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Conversation.Routing;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
 using PartnerAssistant.Prediction;

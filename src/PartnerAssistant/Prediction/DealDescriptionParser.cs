@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace PartnerAssistant.Prediction;
 
@@ -241,13 +241,13 @@ public static partial class DealDescriptionParser
 
         return type switch
         {
-            "reseller" or "var" => Directory.PartnerType.Reseller,
-            "systems integrator" or "integrator" or "si" => Directory.PartnerType.SystemsIntegrator,
-            "msp" or "managed service provider" => Directory.PartnerType.ManagedServiceProvider,
-            "isv" or "software vendor" => Directory.PartnerType.SoftwareVendor,
-            "distributor" => Directory.PartnerType.Distributor,
-            "marketplace partner" => Directory.PartnerType.Marketplace,
-            "influence partner" => Directory.PartnerType.Influence,
+            "reseller" or "var" => People.PartnerType.Reseller,
+            "systems integrator" or "integrator" or "si" => People.PartnerType.SystemsIntegrator,
+            "msp" or "managed service provider" => People.PartnerType.ManagedServiceProvider,
+            "isv" or "software vendor" => People.PartnerType.SoftwareVendor,
+            "distributor" => People.PartnerType.Distributor,
+            "marketplace partner" => People.PartnerType.Marketplace,
+            "influence partner" => People.PartnerType.Influence,
             _ => null,
         };
     }

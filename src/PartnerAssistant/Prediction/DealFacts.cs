@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace PartnerAssistant.Prediction;
 
@@ -232,11 +232,11 @@ public static class DealColumns
         _ => "1M and more",
     };
 
-    public static string Cell(Directory.PartnerType type) => type switch
+    public static string Cell(People.PartnerType type) => type switch
     {
-        Directory.PartnerType.SystemsIntegrator => "Systems Integrator",
-        Directory.PartnerType.ManagedServiceProvider => "Managed Service Provider",
-        Directory.PartnerType.SoftwareVendor => "Software Vendor",
+        People.PartnerType.SystemsIntegrator => "Systems Integrator",
+        People.PartnerType.ManagedServiceProvider => "Managed Service Provider",
+        People.PartnerType.SoftwareVendor => "Software Vendor",
         _ => type.ToString(),
     };
 

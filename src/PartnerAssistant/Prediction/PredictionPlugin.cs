@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace PartnerAssistant.Prediction;
 

@@ -1,4 +1,4 @@
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 using PartnerAssistant.Prediction;
 
 namespace PartnerAssistant.Tests.Prediction;

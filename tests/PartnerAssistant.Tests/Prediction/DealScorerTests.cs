@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 using PartnerAssistant.Prediction;
 
 namespace PartnerAssistant.Tests.Prediction;

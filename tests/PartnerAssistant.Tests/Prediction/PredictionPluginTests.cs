@@ -5,7 +5,7 @@ using BotFramework.Authentication;
 using BotFramework.Schema;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 using PartnerAssistant.Prediction;
 
 namespace PartnerAssistant.Tests.Prediction;
