@@ -34,6 +34,8 @@ public sealed class AssistantServices : IAsyncDisposable
         {
             ["Data:Folder"] = folder,
             ["Database:Provider"] = provider.ToString(),
+            // Training the first-run deal model costs seconds; tests that need it turn it on.
+            ["Prediction:TrainAtFirstRun"] = "false",
         };
         if (provider == DatabaseProvider.Postgres)
         {
