@@ -141,10 +141,12 @@ public sealed class DealModelStore : IDisposable
     {
         get
         {
+            // One thread per interval does the check; the others keep scoring with the current model.
             var now = _time.GetTimestamp();
-            if (_stale || now >= Interlocked.Read(ref _nextCheck))
+            var next = Interlocked.Read(ref _nextCheck);
+            if (_stale || (now >= next && Interlocked.CompareExchange(ref _nextCheck, now + Interval, next) == next))
             {
-                Refresh(now);
+                Refresh();
             }
 
             return _current;
@@ -190,12 +192,13 @@ public sealed class DealModelStore : IDisposable
 
     public void Dispose() => _watcher?.Dispose();
 
-    private void Refresh(long now)
+    private long Interval => (long)(_options.ReloadCheckInterval.TotalSeconds * _time.TimestampFrequency);
+
+    private void Refresh()
     {
         lock (_reload)
         {
             _stale = false;
-            Interlocked.Exchange(ref _nextCheck, now + (long)(_options.ReloadCheckInterval.TotalSeconds * _time.TimestampFrequency));
             var version = ReadPointer();
             if (version is null || version == _current?.Version)
             {

@@ -166,6 +166,16 @@ public sealed class TabularTrainer(ILogger<TabularTrainer>? logger = null)
 
     private Prepared Prepare(CsvTable table, TrainingSettings settings)
     {
+        if (settings.TestFraction is < 0.05 or > 0.5 || settings.ValidationFraction is < 0.05 or > 0.5)
+        {
+            throw new InvalidDataException($"The test and validation fractions must be between 0.05 and 0.5 (got {settings.TestFraction} and {settings.ValidationFraction}).");
+        }
+
+        if (settings.Folds is < 0 or > 20 || settings.Trees is < 10 or > 5000 || settings.MaxLevels < 1)
+        {
+            throw new InvalidDataException($"Folds must be 0 to 20, trees 10 to 5000 and levels at least 1 (got {settings.Folds}, {settings.Trees}, {settings.MaxLevels}).");
+        }
+
         var labelIndex = table.RequireIndex(settings.Label, "label");
         var excluded = new HashSet<int>();
         foreach (var name in settings.Exclude.Where(n => !string.IsNullOrWhiteSpace(n)))
