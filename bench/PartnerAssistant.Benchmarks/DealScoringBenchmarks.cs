@@ -30,13 +30,14 @@ public sealed class ScoringLatencyConfig : ManualConfig
     }
 }
 
-/// <summary>Runs of several seconds: one warm-up and five measured runs.</summary>
+/// <summary>Runs of several seconds: one warm-up and five measured runs, with a generous in-process
+/// time limit (the default one stops runs that take minutes on a busy shared machine).</summary>
 public sealed class TrainingRunConfig : ManualConfig
 {
     public TrainingRunConfig()
     {
         AddJob(Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: false))
             .WithStrategy(RunStrategy.Monitoring)
             .WithLaunchCount(1)
             .WithWarmupCount(1)
