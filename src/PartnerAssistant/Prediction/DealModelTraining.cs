@@ -118,9 +118,19 @@ internal sealed class DealModelPreparation(DealModelTraining training, IOptions<
             return Task.CompletedTask;
         }
 
-        var model = training.TrainFromHistory();
-        logger.LogInformation("First deal model ready: {Trainer}, test ROC AUC {Auc:0.000}, trained in {Seconds:0.0} s",
-            model.Card.Trainer, model.Card.Auc, model.Card.TrainingSeconds);
+        try
+        {
+            var model = training.TrainFromHistory();
+            logger.LogInformation("First deal model ready: {Trainer}, test ROC AUC {Auc:0.000}, trained in {Seconds:0.0} s",
+                model.Card.Trainer, model.Card.Auc, model.Card.TrainingSeconds);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Deal scoring is one capability among several: the host starts without it, and scoring
+            // says no model is deployed until one is trained with `deals train`.
+            logger.LogError(ex, "Training the first deal model failed; deal scoring stays unavailable until a model is deployed");
+        }
+
         return Task.CompletedTask;
     }
 }
