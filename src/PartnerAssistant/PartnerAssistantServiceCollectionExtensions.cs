@@ -7,9 +7,11 @@ using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Conversation.Routing;
+using PartnerAssistant.Edge;
 using PartnerAssistant.People;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
+using PartnerAssistant.Knowledge;
 using PartnerAssistant.Prediction;
 
 namespace PartnerAssistant;
@@ -72,6 +74,8 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddSingleton<IBot>(sp => sp.GetRequiredService<AssistantBot>());
 
         services.AddAssistantPlugin<HelpPlugin>("Help");
+        services.AddKnowledge(configuration);
+        services.AddEdge(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
         services.AddPrediction(configuration);
         services.AddHostedService<AssistantStartup>();

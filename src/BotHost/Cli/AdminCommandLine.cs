@@ -22,6 +22,8 @@ public static class AdminCommandLine
             return 0;
         });
         root.Subcommands.Add(DirectoryCommands.Create());
+        root.Subcommands.Add(KnowledgeCommands.Create());
+        root.Subcommands.Add(EdgeCommands.Create());
 
         // The deals group is shared with deal registration's commands; whichever comes first creates it.
         var deals = root.Subcommands.FirstOrDefault(c => c.Name == "deals");

@@ -45,6 +45,10 @@ public sealed class BotHostInstance : IAsyncDisposable
             ["Prediction:TrainAtFirstRun"] = "false",
             ["Bot:TypingDelay"] = "00:00:05",
             ["Bot:ConnectorRetryBaseDelay"] = "00:00:00.010",
+            // Embedding the enablement corpus takes tens of seconds; tests that need it ingest what they need.
+            ["Knowledge:IngestOnStart"] = "false",
+            // Tests that need an edge gateway start their own; no host spawns the local one.
+            ["Edge:StartLocalGateway"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
