@@ -13,6 +13,7 @@ using PartnerAssistant.People;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
 using PartnerAssistant.Knowledge;
+using PartnerAssistant.Prediction;
 
 namespace PartnerAssistant;
 
@@ -78,6 +79,7 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddKnowledge(configuration);
         services.AddEdge(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
+        services.AddPrediction(configuration);
         services.AddHostedService<AssistantStartup>();
         return services;
     }
