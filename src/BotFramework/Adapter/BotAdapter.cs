@@ -107,6 +107,19 @@ public sealed class BotAdapter(
         await WriteResultAsync(http, activity, turn);
     }
 
+    /// <summary>
+    /// Runs a turn for an activity a channel in this process has already authenticated (the local
+    /// Direct Line endpoint): the bot's replies go to <paramref name="sink"/>. Returns the invoke
+    /// response for an invoke, else null. Errors are handled as for any turn: logged, and the user
+    /// gets the apology.
+    /// </summary>
+    public async Task<InvokeResponse?> ProcessActivityAsync(Activity activity, IActivitySink sink, IBot bot, CancellationToken cancellationToken)
+    {
+        var turn = new SinkTurnContext(activity, ChannelIdentity.Anonymous, sink);
+        await RunTurnAsync(turn, bot, cancellationToken);
+        return activity.Type == ActivityTypes.Invoke ? turn.InvokeResponse ?? new InvokeResponse(501) : null;
+    }
+
     /// <summary>Runs a callback as a turn in an existing conversation, to send proactive messages.</summary>
     public async Task ContinueConversationAsync(ConversationReference reference, Func<ITurnContext, CancellationToken, Task> callback, CancellationToken cancellationToken)
     {
@@ -141,7 +154,7 @@ public sealed class BotAdapter(
         await ContinueConversationAsync(reference, callback, cancellationToken);
     }
 
-    private async Task RunTurnAsync(TurnContext turn, IBot bot, CancellationToken cancellationToken)
+    private async Task RunTurnAsync(ITurnContext turn, IBot bot, CancellationToken cancellationToken)
     {
         var activity = turn.Activity;
         using var span = BotTelemetry.Source.StartActivity("turn " + activity.Type, ActivityKind.Server);
@@ -187,7 +200,7 @@ public sealed class BotAdapter(
     }
 
     /// <summary>A typing indicator once a turn has run past the delay, renewed while it runs.</summary>
-    private async Task KeepTypingAsync(TurnContext turn, CancellationToken stop)
+    private async Task KeepTypingAsync(ITurnContext turn, CancellationToken stop)
     {
         try
         {
