@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BotHost.Tests.Infrastructure.Cards;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -59,6 +60,12 @@ public sealed class TestChannel : IAsyncDisposable
     public IReadOnlyList<ConnectorCall> Delivered => Calls.Where(c => c.Status < 300 && c.Activity is not null).ToList();
 
     public int TokensIssued => _tokensIssued;
+
+    /// <summary>
+    /// Cards the bot sent that are not valid Adaptive Card 1.5: each is refused with 400, as Teams
+    /// refuses a card it cannot render, and listed here; the host fixtures fail their test class on any.
+    /// </summary>
+    public ConcurrentQueue<string> CardProblems { get; } = new();
 
 
     /// <summary>Settings that point the bot at this channel, in authenticated mode.</summary>
@@ -195,6 +202,13 @@ public sealed class TestChannel : IAsyncDisposable
             (status, retryAfter) = failure;
         }
 
+        var problems = AdaptiveCardValidator.CardsOf(body).SelectMany(AdaptiveCardValidator.Validate).ToList();
+        if (problems.Count > 0 && status < 300)
+        {
+            status = 400;
+            CardProblems.Enqueue($"{http.Request.Method} {http.Request.Path}: {string.Join("; ", problems)}\n{body!.ToJsonString()}");
+        }
+
         Calls.Enqueue(new ConnectorCall(http.Request.Method, Uri.UnescapeDataString(http.Request.Path.Value!), http.Request.Headers.Authorization.ToString(), status, body));
         if (status >= 300)
         {
@@ -203,7 +217,9 @@ public sealed class TestChannel : IAsyncDisposable
                 http.Response.Headers.RetryAfter = retryAfter;
             }
 
-            return Results.StatusCode(status);
+            return status == 400
+                ? Results.Json(new { error = new { code = "BadArgument", message = "The activity carries an Adaptive Card that is not valid Adaptive Card 1.5." } }, statusCode: 400)
+                : Results.StatusCode(status);
         }
 
         return http.Request.Path == "/v3/conversations"
