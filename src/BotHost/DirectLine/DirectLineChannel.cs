@@ -104,8 +104,9 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, TimeProvider
         var response = await adapter.ProcessActivityAsync(invoke, sink, bot, cancellationToken);
         var body = response?.Body as JsonObject;
         var type = body?["type"]?.GetValue<string>();
-        if (type == CardContentType && body!["value"] is JsonObject card && messageId is not null)
+        if (type == CardContentType && body!["value"] is JsonObject card && messageId is not null && !sink.Updated.Contains(messageId))
         {
+            // The bot did not update the message itself (as the Teams handler does for everyone): show the new card.
             ReplaceCard(conversation, messageId, execute["attachment"]?.GetValue<int>() ?? 0, card);
         }
         else if (body?["value"] is JsonValue text && type == "application/vnd.microsoft.activity.message")
@@ -296,6 +297,9 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, TimeProvider
     /// <summary>The bot's sends, updates and deletes, kept in the conversation's history.</summary>
     private sealed class Sink(DirectLineConversation conversation, DirectLineChannel channel) : IActivitySink
     {
+        /// <summary>Messages the bot updated in this turn.</summary>
+        public HashSet<string> Updated { get; } = [];
+
         public Task<ResourceResponse> SendAsync(Activity activity, CancellationToken cancellationToken)
         {
             activity.Id = null;
@@ -314,6 +318,7 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, TimeProvider
             // Keep the original time, so the client keeps the message where it was.
             activity.Timestamp = original["timestamp"]?.Deserialize<DateTimeOffset>(BotJson.Options);
             channel.Store(conversation, activity);
+            Updated.Add(activity.Id!);
             return Task.FromResult(new ResourceResponse { Id = activity.Id });
         }
 
