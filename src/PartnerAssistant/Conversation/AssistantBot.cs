@@ -231,6 +231,7 @@ public sealed class AssistantBot(
             var welcome = caller is null
                 ? NotRegistered(member)
                 : ToActivity(AssistantReply.Say(help.Welcome(caller, greet: true)));
+            welcome.Recipient = new ChannelAccount { Id = member.Id, Name = member.Name, AadObjectId = member.AadObjectId };
             await context.SendActivityAsync(welcome, cancellationToken);
         }
     }
