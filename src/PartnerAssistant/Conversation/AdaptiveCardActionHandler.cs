@@ -39,9 +39,9 @@ public sealed class AdaptiveCardActionHandler(ILogger<AdaptiveCardActionHandler>
 
     private async Task UpdateForEveryoneAsync(AssistantTurn turn, string cardMessageId, AssistantReply reply, CancellationToken cancellationToken)
     {
-        var update = AssistantBot.ToActivity(reply with { Suggestions = [] });
-        update.Id = cardMessageId;
-        update.ReplyToId = null;
+        // The card alone, as in the invoke response: the message's other content is not the action's to
+        // change, and Teams clients refuse an update that would turn one message into several.
+        var update = new Activity { Type = ActivityTypes.Message, Id = cardMessageId, Attachments = [Attachment.AdaptiveCard(reply.Cards[0])] };
         try
         {
             await turn.Context.UpdateActivityAsync(update, cancellationToken);
