@@ -21,7 +21,9 @@ public static class DirectLineEndpoints
 
     public static IServiceCollection AddDirectLine(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DirectLineOptions>().Bind(configuration.GetSection(DirectLineOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DirectLineOptions>().Bind(configuration.GetSection(DirectLineOptions.SectionName)).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrEmpty(o.Secret) || o.Secret.Length >= 32, DirectLineOptions.SecretTooShort)
+            .ValidateOnStart();
         services.AddSingleton<DirectLineTokens>();
         services.AddSingleton<DirectLineConversations>();
         services.AddSingleton<DirectLineChannel>();

@@ -21,8 +21,9 @@ public sealed class DirectLineOptions
     /// <c>Bot:MicrosoftAppId</c>) and only to loopback callers, signed with a key made at start-up. Set
     /// it with the environment (<c>DirectLine__Secret</c>) or user-secrets, never in a committed file.
     /// </summary>
-    [MinLength(32, ErrorMessage = "DirectLine:Secret must be at least 32 characters.")]
     public string? Secret { get; set; }
+
+    public const string SecretTooShort = "DirectLine:Secret must be empty or at least 32 characters.";
 
     /// <summary>How long a token is valid; Web Chat refreshes it before it expires. Default: 1 hour. Range 1 minute–24 hours.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]

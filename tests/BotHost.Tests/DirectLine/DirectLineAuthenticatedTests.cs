@@ -65,6 +65,14 @@ public sealed class DirectLineAuthenticatedTests
     }
 
     [Fact]
+    public async Task Start_SecretShorterThan32Characters_HostRefusesToStartSayingWhy()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("too-short"));
+
+        Assert.Contains(DirectLineOptions.SecretTooShort, error.Message);
+    }
+
+    [Fact]
     public void Token_AfterItsLifetime_IsRefused()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-24T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
