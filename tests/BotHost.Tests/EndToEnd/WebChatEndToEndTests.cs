@@ -128,7 +128,53 @@ public sealed class WebChatEndToEndTests(WebChatSession session) : IClassFixture
     }
 
     [Fact]
-    public async Task Step3_ActionExecuteInWebChat_TheCardIsReplacedInPlace_AndADialogOpensAsACard()
+    public async Task Step3_RegisterADealThroughTheCard_ThenSeeItsStatus()
+    {
+        RequireBrowser();
+        RequireIntents("Register a deal through the card", "Deals.RegisterDeal", "Deals.SubmitRegistration", "Deals.RegistrationStatus");
+        var page = await session.ChatAsAsync("demo-partner");
+        await ExpectAsync(BotText(page, "Hi Priya!"));
+
+        await SayAsync(page, "register a deal for Fabrikam Logistics, warehouse vision rollout, 85000 USD");
+        var form = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Register a deal" });
+        await ExpectAsync(form);
+        var card = form.Last;
+        await FillIfEmptyAsync(card.GetByLabel("Customer", new() { Exact = true }), "Fabrikam Logistics");
+        await FillIfEmptyAsync(card.GetByLabel("Opportunity", new() { Exact = true }), "Fabrikam – warehouse vision rollout");
+        if (!await card.GetByRole(AriaRole.Checkbox).First.IsCheckedAsync())
+        {
+            await card.GetByRole(AriaRole.Checkbox).First.CheckAsync();
+        }
+
+        await FillIfEmptyAsync(card.GetByLabel("Expected amount", new() { Exact = true }), "85000");
+        await card.GetByLabel("Expected close date", new() { Exact = true }).FillAsync(DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await HeadlessChromium.ScreenshotAsync(page, "webchat-4-deal-form");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Register deal" }).ClickAsync();
+
+        var confirm = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Please confirm" });
+        await ExpectAsync(confirm);
+        await confirm.Last.GetByRole(AriaRole.Button, new() { Name = "Yes, go ahead" }).ClickAsync();
+        var registered = page.Locator(".webchat__basic-transcript__activity").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex(@"DR-\d+") });
+        await ExpectAsync(registered);
+        var number = System.Text.RegularExpressions.Regex.Match(await registered.Last.InnerTextAsync(), @"DR-\d+").Value;
+        await HeadlessChromium.ScreenshotAsync(page, "webchat-5-deal-registered");
+
+        await SayAsync(page, $"what is the status of {number}?");
+        var status = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = number }).Filter(new() { HasText = "Fabrikam" });
+        await ExpectAsync(status);
+        await HeadlessChromium.ScreenshotAsync(page, "webchat-6-deal-status");
+    }
+
+    private static async Task FillIfEmptyAsync(ILocator input, string value)
+    {
+        if (string.IsNullOrWhiteSpace(await input.InputValueAsync()))
+        {
+            await input.FillAsync(value);
+        }
+    }
+
+    [Fact]
+    public async Task Step4_ActionExecuteInWebChat_TheCardIsReplacedInPlace_AndADialogOpensAsACard()
     {
         RequireBrowser();
         var page = await session.ChatAsAsync("demo-manager");
@@ -140,7 +186,7 @@ public sealed class WebChatEndToEndTests(WebChatSession session) : IClassFixture
         await card.Last.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await ExpectAsync(page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Approved by Maya Chen" }));
         Assert.Equal(0, await page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "waiting for approval" }).CountAsync());
-        await HeadlessChromium.ScreenshotAsync(page, "webchat-4-action-execute");
+        await HeadlessChromium.ScreenshotAsync(page, "webchat-7-action-execute");
 
         await page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Approved by Maya Chen" }).Last.GetByRole(AriaRole.Button, new() { Name = "Order another kit" }).ClickAsync();
         var form = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Order the edge starter kit" });
