@@ -22,6 +22,7 @@ public sealed class BotAdapter(
     ConnectorClient connector,
     IActivityDeduplicator deduplicator,
     ITurnErrorHandler errorHandler,
+    IEnumerable<IInProcessChannel> inProcessChannels,
     IOptions<BotOptions> options,
     TimeProvider time,
     ILogger<BotAdapter> logger)
@@ -134,7 +135,14 @@ public sealed class BotAdapter(
             Recipient = reference.Bot,
             Locale = reference.Locale,
         };
-        var turn = new TurnContext(activity, ChannelIdentity.Anonymous, connector, proactive: true);
+        ITurnContext turn = new TurnContext(activity, ChannelIdentity.Anonymous, connector, proactive: true);
+        if (inProcessChannels.FirstOrDefault(c => c.ChannelId == reference.ChannelId) is { } channel)
+        {
+            var sink = channel.FindSink(reference)
+                ?? throw new ConnectorException($"The {reference.ChannelId} conversation {reference.Conversation?.Id} no longer exists.", 404);
+            turn = new SinkTurnContext(activity, ChannelIdentity.Anonymous, sink);
+        }
+
         await callback(turn, cancellationToken);
     }
 

@@ -14,7 +14,7 @@ namespace BotHost.DirectLine;
 /// (<c>adaptiveCard/action</c>, <c>task/fetch</c>, <c>task/submit</c>), and their answers into
 /// updated or new messages.
 /// </summary>
-public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, TimeProvider time, ILogger<DirectLineChannel> logger)
+public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineTranscript transcript, TimeProvider time)
 {
     public const string ChannelId = "directline";
     public const string BotId = "partner-assistant";
@@ -42,7 +42,7 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, TimeProvider
             conversation.Started = true;
             var update = Incoming(conversation, serviceUrl, new Activity { Type = ActivityTypes.ConversationUpdate });
             update.MembersAdded = [new ChannelAccount { Id = BotId, Name = BotName }, User(conversation)];
-            await adapter.ProcessActivityAsync(update, new Sink(conversation, this), bot, cancellationToken);
+            await adapter.ProcessActivityAsync(update, transcript.SinkFor(conversation), bot, cancellationToken);
         }
         finally
         {
@@ -64,7 +64,7 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, TimeProvider
         await conversation.TurnGate.WaitAsync(cancellationToken);
         try
         {
-            var sink = new Sink(conversation, this);
+            var sink = transcript.SinkFor(conversation);
             var value = activity.Value as JsonObject;
             if (value?[ExecuteKey] is JsonObject execute)
             {
@@ -91,7 +91,7 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, TimeProvider
         return activity.Id!;
     }
 
-    private async Task ExecuteAsync(DirectLineConversation conversation, Activity pressed, JsonObject value, JsonObject execute, Sink sink, CancellationToken cancellationToken)
+    private async Task ExecuteAsync(DirectLineConversation conversation, Activity pressed, JsonObject value, JsonObject execute, DirectLineTranscript.Sink sink, CancellationToken cancellationToken)
     {
         var messageId = execute["activityId"]?.GetValue<string>();
         var data = value.DeepClone().AsObject();
@@ -107,7 +107,7 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, TimeProvider
         if (type == CardContentType && body!["value"] is JsonObject card && messageId is not null && !sink.Updated.Contains(messageId))
         {
             // The bot did not update the message itself (as the Teams handler does for everyone): show the new card.
-            ReplaceCard(conversation, messageId, execute["attachment"]?.GetValue<int>() ?? 0, card);
+            transcript.ReplaceCard(conversation, messageId, execute["attachment"]?.GetValue<int>() ?? 0, card);
         }
         else if (body?["value"] is JsonValue text && type == "application/vnd.microsoft.activity.message")
         {
@@ -119,7 +119,7 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, TimeProvider
         }
     }
 
-    private async Task RunDialogAsync(DirectLineConversation conversation, Activity pressed, JsonObject value, string name, string? dialogMessageId, Sink sink, CancellationToken cancellationToken)
+    private async Task RunDialogAsync(DirectLineConversation conversation, Activity pressed, JsonObject value, string name, string? dialogMessageId, DirectLineTranscript.Sink sink, CancellationToken cancellationToken)
     {
         var data = value.DeepClone().AsObject();
         data.Remove(DialogMessageKey);
@@ -132,7 +132,7 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, TimeProvider
             var title = task["value"]?["title"]?.GetValue<string>() ?? "";
             if (dialogMessageId is not null)
             {
-                ReplaceCard(conversation, dialogMessageId, 0, card, title);
+                transcript.ReplaceCard(conversation, dialogMessageId, 0, card, title);
             }
             else
             {
@@ -153,104 +153,6 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, TimeProvider
                 closed["attachments"] = new JsonArray();
                 closed["text"] = $"✓ Sent: {closed["text"]?.GetValue<string>() ?? "form"}";
                 conversation.Append(closed.Deserialize<Activity>(BotJson.Options)!);
-            }
-        }
-    }
-
-    private void ReplaceCard(DirectLineConversation conversation, string messageId, int attachmentIndex, JsonObject card, string? text = null)
-    {
-        var current = conversation.Find(messageId)?.Deserialize<Activity>(BotJson.Options);
-        if (current is null)
-        {
-            logger.LogWarning("No Direct Line message {ActivityId} to put the updated card in", messageId);
-            return;
-        }
-
-        var attachments = current.Attachments ?? [];
-        var index = Math.Clamp(attachmentIndex, 0, Math.Max(attachments.Count - 1, 0));
-        if (attachments.Count == 0)
-        {
-            attachments.Add(Attachment.AdaptiveCard(card));
-        }
-        else
-        {
-            attachments[index] = Attachment.AdaptiveCard(card);
-        }
-
-        current.Attachments = attachments;
-        current.Text = text ?? current.Text;
-        Store(conversation, current);
-    }
-
-    /// <summary>Stores a bot activity for the client: addressed, with Teams-only actions made pressable in Web Chat.</summary>
-    private void Store(DirectLineConversation conversation, Activity activity)
-    {
-        activity.Id ??= conversation.NextActivityId();
-        activity.Timestamp ??= time.GetUtcNow();
-        activity.ChannelId = ChannelId;
-        activity.From = new ChannelAccount { Id = BotId, Name = BotName, Role = "bot" };
-        activity.Recipient = User(conversation);
-        activity.Conversation = new ConversationAccount { Id = conversation.Id };
-        if (activity.Attachments is { } attachments)
-        {
-            for (var i = 0; i < attachments.Count; i++)
-            {
-                if (attachments[i].ContentType == CardContentType && attachments[i].Content is JsonObject card)
-                {
-                    attachments[i] = Attachment.AdaptiveCard(ForWebChat(card, activity.Id, i));
-                }
-            }
-        }
-
-        conversation.Append(activity);
-    }
-
-    /// <summary>Action.Execute → Action.Submit that names the verb and the card; dialog buttons name their message.</summary>
-    private static JsonObject ForWebChat(JsonObject card, string activityId, int attachmentIndex)
-    {
-        var copy = card.DeepClone().AsObject();
-        foreach (var action in Descendants(copy).ToList())
-        {
-            var type = action["type"]?.GetValue<string>();
-            if (type == "Action.Execute")
-            {
-                var data = action["data"] as JsonObject ?? [];
-                data[ExecuteKey] = new JsonObject { ["verb"] = action["verb"]?.DeepClone(), ["activityId"] = activityId, ["attachment"] = attachmentIndex };
-                action.Remove("verb");
-                action["type"] = "Action.Submit";
-                action["data"] = data;
-            }
-            else if (type == "Action.Submit" && action["data"] is JsonObject data
-                     && data[AdaptiveCardBuilder.DialogDataKey] is not null && data["msteams"] is null)
-            {
-                data[DialogMessageKey] = activityId;
-            }
-        }
-
-        return copy;
-    }
-
-    private static IEnumerable<JsonObject> Descendants(JsonNode? node)
-    {
-        if (node is JsonObject obj)
-        {
-            yield return obj;
-            foreach (var (_, child) in obj)
-            {
-                foreach (var d in Descendants(child))
-                {
-                    yield return d;
-                }
-            }
-        }
-        else if (node is JsonArray array)
-        {
-            foreach (var item in array)
-            {
-                foreach (var d in Descendants(item))
-                {
-                    yield return d;
-                }
             }
         }
     }
@@ -292,46 +194,5 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, TimeProvider
         Value = value,
     };
 
-    private static ChannelAccount User(DirectLineConversation conversation) => new() { Id = conversation.UserId, Name = conversation.UserName, Role = "user" };
-
-    /// <summary>The bot's sends, updates and deletes, kept in the conversation's history.</summary>
-    private sealed class Sink(DirectLineConversation conversation, DirectLineChannel channel) : IActivitySink
-    {
-        /// <summary>Messages the bot updated in this turn.</summary>
-        public HashSet<string> Updated { get; } = [];
-
-        public Task<ResourceResponse> SendAsync(Activity activity, CancellationToken cancellationToken)
-        {
-            activity.Id = null;
-            channel.Store(conversation, activity);
-            return Task.FromResult(new ResourceResponse { Id = activity.Id });
-        }
-
-        public Task<ResourceResponse> UpdateAsync(Activity activity, CancellationToken cancellationToken)
-        {
-            var original = conversation.Find(activity.Id!);
-            if (original is null)
-            {
-                throw new InvalidOperationException($"There is no activity {activity.Id} in this conversation to update.");
-            }
-
-            // Keep the original time, so the client keeps the message where it was.
-            activity.Timestamp = original["timestamp"]?.Deserialize<DateTimeOffset>(BotJson.Options);
-            channel.Store(conversation, activity);
-            Updated.Add(activity.Id!);
-            return Task.FromResult(new ResourceResponse { Id = activity.Id });
-        }
-
-        public Task DeleteAsync(string activityId, CancellationToken cancellationToken)
-        {
-            var original = conversation.Find(activityId);
-            if (original is not null)
-            {
-                original["type"] = ActivityTypes.MessageDelete;
-                conversation.Append(original.Deserialize<Activity>(BotJson.Options)!);
-            }
-
-            return Task.CompletedTask;
-        }
-    }
+    internal static ChannelAccount User(DirectLineConversation conversation) => new() { Id = conversation.UserId, Name = conversation.UserName, Role = "user" };
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BotFramework;
+using BotFramework.Adapter;
 using BotFramework.Schema;
 using Microsoft.Extensions.Options;
 using PartnerAssistant.People;
@@ -26,7 +27,9 @@ public static class DirectLineEndpoints
             .ValidateOnStart();
         services.AddSingleton<DirectLineTokens>();
         services.AddSingleton<DirectLineConversations>();
+        services.AddSingleton<DirectLineTranscript>();
         services.AddSingleton<DirectLineChannel>();
+        services.AddSingleton<IInProcessChannel, DirectLineInProcessChannel>();
         services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
         {
             var origins = configuration.GetSection(DirectLineOptions.SectionName).Get<DirectLineOptions>()?.AllowedOrigins ?? [];

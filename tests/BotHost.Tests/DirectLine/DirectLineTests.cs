@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json.Nodes;
 using BotHost.Tests.Infrastructure;
 using BotHost.Tests.Infrastructure.Cards;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerAssistant.Conversation;
 
 namespace BotHost.Tests.DirectLine;
 
@@ -178,6 +180,22 @@ public sealed class DirectLineTests(LocalHostFixture fixture) : IClassFixture<Lo
         Assert.Contains(after, m => m["text"]?.GetValue<string>() == "Ordered the edge starter kit for Contoso, requested by Priya Patel.");
         var closed = Assert.Single(after, m => m["id"]!.GetValue<string>() == form["id"]!.GetValue<string>());
         Assert.Empty(AdaptiveCardValidator.CardsOf(closed));
+    }
+
+    [Fact]
+    public async Task ProactiveMessage_ToSomeoneChattingInWebChat_AppearsInTheirConversation()
+    {
+        var client = await DirectLineClient.StartAsync(fixture.Client, "demo-partner-admin");
+        await client.SayAsync("who am I?");
+        await client.PollAsync();
+        var messenger = fixture.Host.Services.GetRequiredService<IProactiveMessenger>();
+
+        var delivered = await messenger.SendToPersonAsync("tom-becker", AssistantReply.Say("DR-1042 was approved."), TestContext.Current.CancellationToken);
+
+        Assert.True(delivered);
+        var message = Assert.Single(await client.BotMessagesSinceLastPollAsync());
+        Assert.Equal("DR-1042 was approved.", message["text"]!.GetValue<string>());
+        Assert.Equal("demo-partner-admin", message["recipient"]!["id"]!.GetValue<string>());
     }
 
     [Fact]
