@@ -107,7 +107,9 @@ public sealed class MessageExtensionQueryHandler(MessageExtensionSearcher search
         var value = turn.Activity.Value as JsonObject;
         var parameters = value?["parameters"] as JsonArray ?? [];
         var initialRun = parameters.Any(p => p?["name"]?.GetValue<string>() == "initialRun");
-        var query = initialRun ? "" : parameters.Select(p => p?["name"]?.GetValue<string>() == QueryParameter ? p["value"]?.ToString() : null).FirstOrDefault(v => v is not null) ?? "";
+        // The manifest names the parameter "query"; a client that does not read the manifest (the Agents
+        // Playground) sends its own name, so any single parameter is the query.
+        var query = initialRun ? "" : (parameters.FirstOrDefault(p => p?["name"]?.GetValue<string>() == QueryParameter) ?? parameters.FirstOrDefault())?["value"]?.ToString() ?? "";
         var skip = value?["queryOptions"]?["skip"]?.GetValue<int>() ?? 0;
         var count = value?["queryOptions"]?["count"]?.GetValue<int>() ?? 25;
 

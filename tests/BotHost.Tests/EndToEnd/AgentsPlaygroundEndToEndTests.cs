@@ -25,6 +25,7 @@ public sealed class AgentsPlaygroundSession : IAsyncLifetime
 
         var prompts = TestPrompts.CreateFolder();
         Showcase.AddIntents(prompts);
+        Showcase.HideTestIntentsFromHelp(prompts);
         Host = await BotHostInstance.StartAsync(new Dictionary<string, string?> { ["Prompts:Folder"] = prompts }, builder =>
         {
             Showcase.Register(builder);
@@ -63,7 +64,8 @@ public sealed class AgentsPlaygroundSession : IAsyncLifetime
 /// <summary>
 /// Microsoft 365 Agents Playground's own web UI (its Teams channel) in headless Chromium, used as a
 /// Teams user would: the app is installed, the user asks, submits a card, and presses an
-/// Action.Execute button whose answer replaces the card. One page walks through the steps in order.
+/// Action.Execute button whose answer replaces the card, and searches from the compose box. One page
+/// walks through the steps in order.
 /// </summary>
 public sealed class AgentsPlaygroundEndToEndTests(AgentsPlaygroundSession session) : IClassFixture<AgentsPlaygroundSession>
 {
@@ -125,5 +127,15 @@ public sealed class AgentsPlaygroundEndToEndTests(AgentsPlaygroundSession sessio
         var log = await page.GetByText("Log Panel").Locator("xpath=../..").InnerTextAsync();
         Assert.DoesNotMatch(@"message 4\d\d", log);
         Assert.Contains("invoke 200", log);
+
+        // 5. The search message extension, from the compose box.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Trigger Message Extension App" }).ClickAsync();
+        await page.GetByText("Search Command").ClickAsync();
+        var search = page.GetByPlaceholder("Enter a search term");
+        await search.FillAsync("deal registration");
+        await search.PressAsync("Enter");
+        await ExpectAsync(page.GetByText("Deal registration rules"));
+        await ExpectAsync(page.GetByText("Deal registration extensions"));
+        await HeadlessChromium.ScreenshotAsync(page, "playground-5-search");
     }
 }

@@ -22,6 +22,7 @@ public sealed class WebChatSession : IAsyncLifetime
 
         var prompts = TestPrompts.CreateFolder();
         Showcase.AddIntents(prompts);
+        Showcase.HideTestIntentsFromHelp(prompts);
         Host = await BotHostInstance.StartAsync(new Dictionary<string, string?> { ["Prompts:Folder"] = prompts }, Showcase.Register);
         Browser = await HeadlessChromium.LaunchAsync();
     }

@@ -124,6 +124,16 @@ public static class Showcase
         builder.Services.AddSingleton<IMessageExtensionSearch, ShowcaseRegistrationSearch>();
     }
 
+    /// <summary>Keeps the test-only intents of <see cref="TestPrompts"/> out of the welcome, so screenshots show the product.</summary>
+    public static void HideTestIntentsFromHelp(string promptsFolder)
+    {
+        var file = Path.Combine(promptsFolder, "intents", "zz-trouble.yaml");
+        if (File.Exists(file))
+        {
+            File.WriteAllText(file, File.ReadAllText(file).Replace("roles: [all]", "roles: [all]\n    offer_in_help: false", StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>Adds the showcase intents to a copy of the prompts folder.</summary>
     public static void AddIntents(string promptsFolder) =>
         File.WriteAllText(Path.Combine(promptsFolder, "intents", "zz-showcase.yaml"), $"""
