@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Conversation.Routing;
+using PartnerAssistant.Edge;
 using PartnerAssistant.People;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
@@ -72,6 +73,7 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddSingleton<IBot>(sp => sp.GetRequiredService<AssistantBot>());
 
         services.AddAssistantPlugin<HelpPlugin>("Help");
+        services.AddEdge(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
         services.AddHostedService<AssistantStartup>();
         return services;

@@ -23,6 +23,7 @@ public static class AdminCommandLine
         });
         root.Subcommands.Add(DirectoryCommands.Create());
         root.Subcommands.Add(TeamsCommands.Create());
+        root.Subcommands.Add(EdgeCommands.Create());
         return root;
     }
 

@@ -50,6 +50,9 @@ public static class OperationsExtensions
                 }
             });
 
+        builder.Services.AddSingleton<LocalGatewayLauncher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LocalGatewayLauncher>());
+
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<IntentHealthCheck>("intents", tags: ["ready"]);

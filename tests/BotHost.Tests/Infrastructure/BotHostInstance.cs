@@ -43,6 +43,8 @@ public sealed class BotHostInstance : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Bot:TypingDelay"] = "00:00:05",
             ["Bot:ConnectorRetryBaseDelay"] = "00:00:00.010",
+            // Tests that need an edge gateway start their own; no host spawns the local one.
+            ["Edge:StartLocalGateway"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
