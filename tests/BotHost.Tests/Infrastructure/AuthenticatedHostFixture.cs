@@ -33,9 +33,5 @@ public sealed class AuthenticatedHostFixture : IAsyncLifetime
         Client.Dispose();
         await Host.DisposeAsync();
         await Channel.DisposeAsync();
-        if (!Channel.CardProblems.IsEmpty)
-        {
-            throw new InvalidOperationException("The bot sent Adaptive Cards that are not valid 1.5:\n" + string.Join("\n", Channel.CardProblems));
-        }
     }
 }

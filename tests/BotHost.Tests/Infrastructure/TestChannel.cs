@@ -62,7 +62,7 @@ public sealed partial class TestChannel : IAsyncDisposable
 
     /// <summary>
     /// Cards the bot sent that are not valid Adaptive Card 1.5: each is refused with 400, as Teams
-    /// refuses a card it cannot render, and listed here; the host fixtures fail their test class on any.
+    /// refuses a card it cannot render, and listed here; and disposing the channel fails its test class.
     /// </summary>
     public ConcurrentQueue<string> CardProblems { get; } = new();
 
@@ -255,6 +255,11 @@ public sealed partial class TestChannel : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (!CardProblems.IsEmpty)
+        {
+            // Fails the test class whose fixture owns this channel, naming every invalid card.
+            throw new InvalidOperationException("The bot sent Adaptive Cards that are not valid 1.5:\n" + string.Join("\n", CardProblems));
+        }
     }
 }
 
