@@ -31,8 +31,9 @@ public static class CardGallery
             .ToList();
 
     /// <summary>A card that uses every element and action the builder writes.</summary>
-    public static JsonObject EveryElement() =>
-        AdaptiveCardBuilder.Create()
+    public static JsonObject EveryElement()
+    {
+        var builder = AdaptiveCardBuilder.Create()
             .Title("Deal registration DR-1042")
             .Text("Contoso Manufacturing · Azure migration", subtle: true, size: "Small", weight: "Bolder", color: "Accent")
             .Facts([("Status", "Submitted"), ("Amount", "$120,000")])
@@ -45,6 +46,11 @@ public static class CardGallery
             .Submit("Submit", "Deals.SubmitRegistration", new JsonObject { ["draftId"] = "d-1" }, style: "positive")
             .Execute("Approve", "Deals.Approve", new JsonObject { ["id"] = "DR-1042" }, style: "positive")
             .OpenDialog("Edit in a form", "deals.register", new JsonObject { ["draftId"] = "d-1" })
-            .OpenUrl("Program guide", "https://partners.example.com/guide")
-            .Build();
+            .OpenUrl("Program guide", "https://partners.example.com/guide");
+
+        // Action.ShowCard arrives with the knowledge capability; used here once it is on the branch.
+        typeof(AdaptiveCardBuilder).GetMethod("ShowCard")?.Invoke(builder,
+            ["Tell us why", AdaptiveCardBuilder.Create().TextInput("reason", "Reason", multiline: true).Submit("Send", "Knowledge.Feedback").Build()]);
+        return builder.Build();
+    }
 }

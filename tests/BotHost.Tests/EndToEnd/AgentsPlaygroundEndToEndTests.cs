@@ -75,8 +75,19 @@ public sealed class AgentsPlaygroundEndToEndTests(AgentsPlaygroundSession sessio
 
     private static ILocator Cards(IPage page, string text) => page.Locator(".ac-adaptiveCard").Filter(new() { HasText = text });
 
-    private static async Task ExpectAsync(ILocator locator) =>
-        await locator.Last.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = Answer });
+    /// <summary>Waits for the locator; on a timeout the page is saved as a screenshot beside the others, to see what the user saw.</summary>
+    private static async Task ExpectAsync(ILocator locator)
+    {
+        try
+        {
+            await locator.Last.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = Answer });
+        }
+        catch (TimeoutException)
+        {
+            await HeadlessChromium.ScreenshotAsync(locator.Page, $"playground-failed-{TestContext.Current.Test?.TestDisplayName.Split('.').Last().Split('_')[0]}-{DateTime.UtcNow:HHmmss}");
+            throw;
+        }
+    }
 
     private static async Task SayAsync(IPage page, string text)
     {
