@@ -11,6 +11,8 @@ using PartnerAssistant.Edge;
 using PartnerAssistant.People;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
+using PartnerAssistant.Knowledge;
+using PartnerAssistant.Prediction;
 
 namespace PartnerAssistant;
 
@@ -73,8 +75,10 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddSingleton<IBot>(sp => sp.GetRequiredService<AssistantBot>());
 
         services.AddAssistantPlugin<HelpPlugin>("Help");
+        services.AddKnowledge(configuration);
         services.AddEdge(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
+        services.AddPrediction(configuration);
         services.AddHostedService<AssistantStartup>();
         return services;
     }

@@ -191,6 +191,13 @@ public sealed class AdaptiveCardBuilder
         return this;
     }
 
+    /// <summary>Action.ShowCard: a button that unfolds <paramref name="card"/> (e.g. a short form) under the card.</summary>
+    public AdaptiveCardBuilder ShowCard(string title, JsonObject card)
+    {
+        _actions.Add(new JsonObject { ["type"] = "Action.ShowCard", ["title"] = title, ["card"] = card.DeepClone() });
+        return this;
+    }
+
     public AdaptiveCardBuilder Add(JsonObject element)
     {
         _body.Add(element);

@@ -11,7 +11,14 @@ public sealed class DataOptions
     /// Default: <c>PartnerAssistant</c> under the user's local application data folder
     /// (<c>~/.local/share/PartnerAssistant</c> on Linux).</summary>
     [Required]
-    public string Folder { get; set; } = DefaultFolder;
+    public string Folder
+    {
+        get => _folder;
+        // appsettings.json ships "Folder": "" to mean the default; binding would otherwise store the empty string.
+        set => _folder = string.IsNullOrWhiteSpace(value) ? DefaultFolder : value;
+    }
+
+    private string _folder = DefaultFolder;
 
     public static string DefaultFolder =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "PartnerAssistant");

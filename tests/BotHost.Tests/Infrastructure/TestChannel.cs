@@ -196,7 +196,9 @@ public sealed partial class TestChannel : IAsyncDisposable
         var status = 200;
         string? retryAfter = null;
         var conversation = http.Request.Path.Value!.Split('/') is { Length: > 3 } parts ? Uri.UnescapeDataString(parts[3]) : "";
-        if (_failures.TryGetValue(conversation, out var queue) && queue.TryDequeue(out var failure))
+        // Scripted failures hit messages, not typing indicators, so a test knows which call failed.
+        var isTyping = body?["type"]?.GetValue<string>() == "typing";
+        if (!isTyping && _failures.TryGetValue(conversation, out var queue) && queue.TryDequeue(out var failure))
         {
             (status, retryAfter) = failure;
         }

@@ -10,7 +10,7 @@ namespace PartnerAssistant.Tests.Knowledge.Embeddings;
 /// </summary>
 public sealed class MiniLmFixture : IAsyncLifetime
 {
-    public string CacheDirectory { get; } = Directory.CreateTempSubdirectory("minilm-cache-").FullName;
+    public string CacheDirectory { get; } = System.IO.Directory.CreateTempSubdirectory("minilm-cache-").FullName;
 
     public MiniLmEmbeddingGenerator Generator { get; private set; } = null!;
 
@@ -32,7 +32,7 @@ public sealed class MiniLmFixture : IAsyncLifetime
     public ValueTask DisposeAsync()
     {
         Generator.Dispose();
-        Directory.Delete(CacheDirectory, recursive: true);
+        System.IO.Directory.Delete(CacheDirectory, recursive: true);
         return ValueTask.CompletedTask;
     }
 }

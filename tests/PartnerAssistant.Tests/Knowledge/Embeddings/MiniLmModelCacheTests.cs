@@ -25,7 +25,7 @@ public sealed class MiniLmModelCacheTests(MiniLmFixture fixture)
     [Fact]
     public void EnsureModel_StampOfOtherWeights_RebuildsAndLeavesNoTemporaryFiles()
     {
-        string folder = Directory.CreateTempSubdirectory("minilm-rebuild-").FullName;
+        string folder = System.IO.Directory.CreateTempSubdirectory("minilm-rebuild-").FullName;
         try
         {
             var cache = new MiniLmModelCache(folder, NullLogger.Instance);
@@ -38,11 +38,11 @@ public sealed class MiniLmModelCacheTests(MiniLmFixture fixture)
             Assert.False(cache.EnsureModel(fixture.Files).Built);
             Assert.Equal(
                 [MiniLmModelCache.ModelFileName, MiniLmModelCache.ModelFileName + ".sha256"],
-                Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+                System.IO.Directory.GetFiles(folder).Select(Path.GetFileName).Order());
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            System.IO.Directory.Delete(folder, recursive: true);
         }
     }
 

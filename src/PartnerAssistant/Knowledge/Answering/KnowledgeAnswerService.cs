@@ -1,0 +1,143 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PartnerAssistant.People;
+
+namespace PartnerAssistant.Knowledge.Answering;
+
+/// <summary>
+/// Answers a question from the enablement corpus: retrieves under the caller's audience, says it
+/// does not know (and who to ask) when the best passage is not relevant enough, otherwise lets
+/// the composer write from the passages and keeps only the citations the text uses. Every
+/// question is recorded, so editors can see what went unanswered.
+/// </summary>
+public sealed partial class KnowledgeAnswerService(
+    KnowledgeRetriever retriever,
+    IAnswerComposer composer,
+    KnowledgeRegistry registry,
+    IOptions<KnowledgeOptions> options,
+    TimeProvider time,
+    ILogger<KnowledgeAnswerService> logger)
+{
+    private const int Retrieved = 8;
+
+    public async Task<KnowledgeAnswer> AskAsync(Caller caller, string question, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var retrieval = await retriever.RetrieveAsync(question, KnowledgeFilter.For(caller), Math.Max(Retrieved, settings.AnswerPassages), null, cancellationToken);
+        var id = Guid.NewGuid().ToString("N");
+        var best = retrieval.BestSimilarity;
+        KnowledgeAnswer answer;
+        if (retrieval.Hits.Count == 0 || best < settings.AbstainBelow)
+        {
+            logger.LogInformation("No answer for a question from {Person} (best similarity {Similarity:F2})", caller.Person.Id, best);
+            answer = new KnowledgeAnswer(id, question, false,
+                $"I don't know. The enablement documents I can search don't cover that, and I won't guess. Please ask {settings.EnablementContact}; I've noted the question so the team can add an answer.",
+                [], [], best);
+        }
+        else
+        {
+            answer = await ComposeAsync(id, retrieval, settings, cancellationToken);
+        }
+
+        await registry.RecordQuestionAsync(new KnowledgeQuestionRow
+        {
+            Id = id,
+            Collection = settings.DefaultCollection,
+            AskedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            PersonId = caller.Person.Id,
+            OrganisationId = caller.OrganisationId,
+            Internal = caller.IsInternal,
+            Question = question.Length > 2000 ? question[..2000] : question,
+            Answered = answer.Answered,
+            BestSimilarity = best,
+            Sources = string.Join('|', answer.Citations.Select(c => c.Source).Distinct()),
+        }, cancellationToken);
+        return answer;
+    }
+
+    /// <summary>Stores a thumbs up or down on an answer the caller was given.</summary>
+    public async Task<bool> RecordFeedbackAsync(Caller caller, string questionId, bool helpful, string? reason, CancellationToken cancellationToken)
+    {
+        var question = await registry.FindQuestionAsync(questionId, cancellationToken);
+        // Feedback counts only from the person who asked, so nobody can vote on someone else's answer by id.
+        if (question is null || question.PersonId != caller.Person.Id)
+        {
+            return false;
+        }
+
+        await registry.RecordFeedbackAsync(questionId, caller.Person.Id, helpful, reason, cancellationToken);
+        return true;
+    }
+
+    private async Task<KnowledgeAnswer> ComposeAsync(string id, Retrieval retrieval, KnowledgeOptions settings, CancellationToken cancellationToken)
+    {
+        // Passages relevant enough to answer from, numbered by section: two passages of one section share a number.
+        var usable = retrieval.Hits.Take(settings.AnswerPassages).Where(h => h.Similarity >= settings.AbstainBelow).ToList();
+        var numbers = new Dictionary<(string, string), int>();
+        var numbered = new List<NumberedPassage>();
+        foreach (var hit in usable)
+        {
+            var key = (hit.Chunk.Source, hit.Chunk.Section);
+            if (!numbers.TryGetValue(key, out var number))
+            {
+                number = numbers[key] = numbers.Count + 1;
+            }
+
+            numbered.Add(new NumberedPassage(number, hit));
+        }
+
+        var composed = await composer.ComposeAsync(retrieval, numbered, cancellationToken);
+
+        // Keep the citations the text uses, renumbered 1, 2, 3 in the order they first appear.
+        var renumber = new Dictionary<int, int>();
+        foreach (Match marker in CitationMarker().Matches(composed.Text))
+        {
+            var original = int.Parse(marker.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            if (numbered.Any(p => p.Number == original) && !renumber.ContainsKey(original))
+            {
+                renumber[original] = renumber.Count + 1;
+            }
+        }
+
+        var text = CitationMarker().Replace(composed.Text, m =>
+            renumber.TryGetValue(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), out var n) ? $"{(char.IsWhiteSpace(m.Value[0]) ? " " : "")}[{n}]" : "");
+        var citations = renumber
+            .Select(kv => (Passage: numbered.First(p => p.Number == kv.Key).Hit.Chunk, Number: kv.Value))
+            .OrderBy(c => c.Number)
+            .Select(c => new Citation(c.Number, c.Passage.Source, c.Passage.Title, c.Passage.Section, Link(c.Passage)))
+            .ToList();
+        var cited = citations.Select(c => (c.Source, c.Section)).ToHashSet();
+        var followUps = retrieval.Hits
+            .Where(h => h.Similarity >= settings.AbstainBelow * 0.9 && h.Chunk.Section.Length > 0 && !cited.Contains((h.Chunk.Source, h.Chunk.Section)))
+            .Select(h => FollowUp(h.Chunk))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Take(3)
+            .ToList();
+        return new KnowledgeAnswer(id, retrieval.Query, true, text.Trim(), citations, followUps, retrieval.BestSimilarity);
+    }
+
+    /// <summary>The document's address with the section's anchor; null when the document has no address.</summary>
+    public static string? Link(KnowledgeChunk chunk) =>
+        string.IsNullOrWhiteSpace(chunk.SourceUrl) ? null
+        : chunk.Anchor.Length == 0 ? chunk.SourceUrl
+        : $"{chunk.SourceUrl}#{chunk.Anchor}";
+
+    /// <summary>A question that asks for a related section, phrased from its heading.</summary>
+    internal static string FollowUp(KnowledgeChunk chunk)
+    {
+        var heading = chunk.Section.Split(" › ").Last().Trim().TrimEnd('.');
+        var document = chunk.Title.Split(" — ")[0].Trim();
+        var first = heading.Split(' ')[0].ToLowerInvariant();
+        if (first is "how" or "what" or "when" or "why" or "who" or "which" or "can" or "do" or "does" or "is" or "are" or "where" or "should")
+        {
+            return heading.EndsWith('?') ? heading : heading + "?";
+        }
+
+        var lowered = heading.Length > 1 && char.IsUpper(heading[0]) && !char.IsUpper(heading[1]) ? char.ToLowerInvariant(heading[0]) + heading[1..] : heading;
+        return string.Equals(heading, document, StringComparison.OrdinalIgnoreCase) ? $"Tell me about {lowered}" : $"Tell me about {lowered} ({document})";
+    }
+
+    [GeneratedRegex(@"\s?\[(\d{1,2})\]")]
+    private static partial Regex CitationMarker();
+}
