@@ -16,6 +16,22 @@ public static class CardGallery
     public static IReadOnlyDictionary<string, Func<IReadOnlyList<JsonObject>>> Samples { get; } = new Dictionary<string, Func<IReadOnlyList<JsonObject>>>
     {
         ["AdaptiveCardBuilder.Create"] = () => [EveryElement()],
+        ["AnswerCard.Build"] = () =>
+        [
+            PartnerAssistant.Knowledge.Answering.AnswerCard.Build(new(
+                "q-1", "how long is a deal registration protected?", true,
+                "An approved registration is protected for 90 days from approval [1], and can be extended once [2].",
+                [new(1, "program/protection.md", "Registration protection", "How long protection lasts", "https://partners.northbeam.example/docs/protection#how-long"),
+                 new(2, "program/extensions.md", "Extensions", "", null)],
+                ["What happens when a registration expires?"], 0.71)),
+            PartnerAssistant.Knowledge.Answering.AnswerCard.Build(new("q-2", "what is the capital of France?", false, "I don't know.", [], [], 0.1)),
+        ],
+        ["DealScoreCard.WhatIfCard"] = () =>
+        [
+            PartnerAssistant.Prediction.DealScoreCard.WhatIfCard(
+                new PartnerAssistant.Prediction.DealFacts { RegistrationNumber = "DR-1042", Customer = "Contoso" },
+                new PartnerAssistant.Prediction.WhatIfOutcome("certified-si", "add a certified systems integrator", 0.41, 0.53, new PartnerAssistant.Prediction.DealFacts(), "few such deals in the data")),
+        ],
     };
 
     /// <summary>The card builders the assistant's assembly has.</summary>
