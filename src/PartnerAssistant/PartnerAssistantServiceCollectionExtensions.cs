@@ -71,6 +71,7 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<IFunctionInvocationFilter, PluginTelemetryFilter>();
         services.AddSingleton<IInvokeHandler, AdaptiveCardActionHandler>();
+        services.AddTeamsInvokes();
         services.AddSingleton<AssistantBot>();
         services.AddSingleton<IBot>(sp => sp.GetRequiredService<AssistantBot>());
 
