@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Conversation.Routing;
+using PartnerAssistant.Deals;
 using PartnerAssistant.Directory;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
@@ -72,6 +73,7 @@ public static class PartnerAssistantServiceCollectionExtensions
 
         services.AddAssistantPlugin<HelpPlugin>("Help");
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
+        services.AddDeals(configuration);
         services.AddHostedService<AssistantStartup>();
         return services;
     }
