@@ -94,8 +94,9 @@ public static partial class DealLanguage
                 continue;
             }
 
+            var numberAt = match.Groups["num"].Index;
             var before = text[..match.Index];
-            if (Regex.IsMatch(before, @"DR\s*[-#]?\s*$", RegexOptions.IgnoreCase) || (match.Index > 0 && char.IsLetter(text[match.Index - 1]) && prefix.Length == 0))
+            if (Regex.IsMatch(text[..numberAt], @"DR\s*[-#]?\s*$", RegexOptions.IgnoreCase) || (prefix.Length == 0 && numberAt > 0 && char.IsLetterOrDigit(text[numberAt - 1])))
             {
                 continue;
             }
@@ -549,9 +550,9 @@ public static partial class DealLanguage
     [GeneratedRegex(@"\bis\s+(?<customer>.+?)\s+(?:already\s+)?(?:registered|taken|protected|claimed)\b", RegexOptions.IgnoreCase)]
     private static partial Regex IsRegistered();
 
-    [GeneratedRegex(@"\b(?:working|selling|involved|active|engaged|touch(?:es|ed|ing)?)\s+(?:on\s+|with\s+|at\s+|in\s+)?(?:the\s+)?(?<customer>[^?!.\n]+)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:working|selling|involved|active|engaged|touch(?:es|ed|ing)?)\s+(?:on\s+|with\s+|at\s+|in\s+)?(?:the\s+)?(?<customer>[^?!\n]+)", RegexOptions.IgnoreCase)]
     private static partial Regex WorkingOn();
 
-    [GeneratedRegex(@"\b(?:registrations?|registered|deals?|touches|partners|activity|anyone|anybody|somebody|someone|protection)\s+(?:\w+\s+)?(?:for|on|with|at|of)\s+(?<customer>[^?!.\n]+)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:registrations?|registered|deals?|touches|partners|activity|anyone|anybody|somebody|someone|protection)\s+(?:\w+\s+)?(?:for|on|with|at|of)\s+(?<customer>[^?!\n]+)", RegexOptions.IgnoreCase)]
     private static partial Regex AboutCustomer();
 }
