@@ -23,7 +23,9 @@ public sealed record RegistrationRecord
     public DateOnly ExpectedClose { get; init; }
     public PartnerRole Role { get; init; }
     public RegistrationStatus Status { get; init; }
-    public DateTimeOffset SubmittedAt { get; init; }
+    /// <summary>When it was submitted; empty means the time of the import.</summary>
+    public DateTimeOffset? SubmittedAt { get; init; }
+
     public DateTimeOffset? ApprovedAt { get; init; }
     public DateTimeOffset? ProtectedUntil { get; init; }
     public bool Extended { get; init; }
@@ -195,7 +197,8 @@ public sealed partial class DealRegistry
 
     private DealRegistration Create(RegistrationRecord record, long number, long customerId, long? possibleMatchId, string key, Actor actor, DateOnly today)
     {
-        var submittedMs = record.SubmittedAt.ToUnixTimeMilliseconds();
+        var submittedAt = record.SubmittedAt ?? time.GetUtcNow();
+        var submittedMs = submittedAt.ToUnixTimeMilliseconds();
         var registration = new DealRegistration
         {
             Number = number,
@@ -213,12 +216,12 @@ public sealed partial class DealRegistry
             Status = record.Status,
             SubmissionKey = key,
             SubmittedAtMs = submittedMs,
-            ReviewDueAtMs = BusinessDays.Add(record.SubmittedAt, Settings.ReviewBusinessDays).ToUnixTimeMilliseconds(),
+            ReviewDueAtMs = BusinessDays.Add(submittedAt, Settings.ReviewBusinessDays).ToUnixTimeMilliseconds(),
             Extended = record.Extended,
         };
         if (record.Status is RegistrationStatus.Approved or RegistrationStatus.Expired or RegistrationStatus.Won or RegistrationStatus.Lost)
         {
-            var approved = record.ApprovedAt ?? record.SubmittedAt;
+            var approved = record.ApprovedAt ?? submittedAt;
             registration.ApprovedAtMs = registration.DecidedAtMs = approved.ToUnixTimeMilliseconds();
             registration.ProtectionDays = Settings.ProtectionDays;
             registration.ProtectedUntilMs = (record.ProtectedUntil ?? approved.AddDays(Settings.ProtectionDays + (record.Extended ? Settings.ExtensionDays : 0))).ToUnixTimeMilliseconds();
@@ -234,7 +237,7 @@ public sealed partial class DealRegistry
             registration.ClosedAmount = record.ClosedAmount ?? record.Amount;
         }
 
-        var submittedOn = DateOnly.FromDateTime(record.SubmittedAt.UtcDateTime);
+        var submittedOn = DateOnly.FromDateTime(submittedAt.UtcDateTime);
         var own = record.Touches.FirstOrDefault(t => t.PartnerId == record.PartnerId && t.Role == record.Role);
         registration.Touches.Add(new PartnerTouch { PartnerId = record.PartnerId, Role = record.Role, TouchedOn = own?.On ?? submittedOn, Source = TouchSource.Registration, RecordedBy = actor.Id, RecordedAtMs = submittedMs });
         foreach (var touch in record.Touches.Where(t => !ReferenceEquals(t, own)))
@@ -387,7 +390,7 @@ public sealed partial class DealRegistry
             problems.Add($"unknown status \"{Field("status")}\".");
         }
 
-        var submittedAt = ParseInstant(Field("submitted_at"), "submitted_at", problems) ?? DateTimeOffset.UnixEpoch;
+        var submittedAt = ParseInstant(Field("submitted_at"), "submitted_at", problems);
         var touches = new List<RecordedTouch>();
         foreach (var entry in Field("touches").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -421,7 +424,7 @@ public sealed partial class DealRegistry
             ExpectedClose = expected,
             Role = role!.Value,
             Status = status!.Value,
-            SubmittedAt = header.ContainsKey("submitted_at") && Field("submitted_at").Length > 0 ? submittedAt : DateTimeOffset.UnixEpoch,
+            SubmittedAt = submittedAt,
             ApprovedAt = ParseInstant(Field("approved_at"), "approved_at", problems),
             ProtectedUntil = ParseInstant(Field("protected_until"), "protected_until", problems),
             Extended = Field("extended").Equals("true", StringComparison.OrdinalIgnoreCase) || Field("extended") == "1",
@@ -486,7 +489,7 @@ public sealed partial class DealRegistry
 
     private static string Hash(RegistrationRecord record)
     {
-        var text = string.Join("|", record.PartnerId, CustomerNames.Normalize(record.Customer), record.Opportunity.Trim().ToLowerInvariant(), record.SubmittedAt.ToUnixTimeMilliseconds());
+        var text = string.Join("|", record.PartnerId, CustomerNames.Normalize(record.Customer), record.Opportunity.Trim().ToLowerInvariant(), record.SubmittedAt?.ToUnixTimeMilliseconds() ?? 0);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32].ToLowerInvariant();
     }
 }
