@@ -10,6 +10,7 @@ public static class AdminApi
         app.Services.GetRequiredService<AdminAccess>();
         var admin = app.MapGroup("/api/admin");
         DirectoryApi.Map(admin.MapGroup("/directory"));
+        DealsApi.Map(admin.MapGroup("/deals"));
     }
 
     public static IServiceCollection AddAdminApi(this IServiceCollection services) => services.AddSingleton<AdminAccess>();

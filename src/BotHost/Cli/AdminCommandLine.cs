@@ -22,6 +22,7 @@ public static class AdminCommandLine
             return 0;
         });
         root.Subcommands.Add(DirectoryCommands.Create());
+        root.Subcommands.Add(DealsCommands.Create());
         return root;
     }
 

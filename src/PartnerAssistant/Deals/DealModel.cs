@@ -47,6 +47,7 @@ public enum PartnerRole
 
 /// <summary>Northbeam's products, as a set (a registration covers one or more).</summary>
 [Flags]
+[JsonConverter(typeof(JsonStringEnumConverter<Products>))]
 public enum Products
 {
     None = 0,
@@ -57,6 +58,7 @@ public enum Products
 }
 
 /// <summary>How a touch got onto a deal.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TouchSource>))]
 public enum TouchSource
 {
     /// <summary>The registering partner's own touch, created with the registration.</summary>
@@ -171,6 +173,7 @@ public sealed class PartnerTouch
     public long RecordedAtMs { get; set; }
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<DecisionKind>))]
 public enum DecisionKind
 {
     Approved,

@@ -67,6 +67,17 @@ public static class DemoDeals
         ("vectorline", "fabrikam.com", null, "Data Fabric marketplace offer", DF, 150_000, "USD", "marketplace", RegistrationStatus.Submitted, 5, null, null, ""),
     ];
 
+    /// <summary>MDF paid, rebates and enablement cost per partner for the seeding year (reporting currency).</summary>
+    public static readonly IReadOnlyList<(string Partner, decimal Mdf, decimal Rebates, decimal Enablement)> Investments =
+    [
+        ("bluewave", 18_000, 12_000, 6_000),
+        ("keystone", 40_000, 25_000, 10_000),
+        ("harbor", 15_000, 5_000, 8_000),
+        ("vectorline", 12_000, 4_000, 6_000),
+        ("meridian", 8_000, 0, 3_000),
+        ("skyway", 20_000, 10_000, 4_000),
+    ];
+
     private static readonly Dictionary<string, string> Submitters = new() { ["bluewave"] = "priya-patel", ["keystone"] = "lukas-meyer" };
 
     public static IReadOnlyList<RegistrationRecord> Records(DateTimeOffset now)
@@ -139,6 +150,14 @@ internal sealed class DealsPreparation(DealRegistry registry, IServiceScopeFacto
         if (report.Errors.Count > 0)
         {
             logger.LogWarning("Demo deals seeded with problems: {Problems}", string.Join("; ", report.Errors));
+        }
+
+        // This year's program investment per partner, so ROPI has a denominator in the demo.
+        var year = time.GetUtcNow().Year;
+        var seeder = DealActors.Administrator("demo-data", "Demo data");
+        foreach (var (partner, mdf, rebates, enablement) in DemoDeals.Investments)
+        {
+            await registry.SetInvestmentAsync(seeder, partner, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), mdf, rebates, enablement, cancellationToken);
         }
     }
 }
