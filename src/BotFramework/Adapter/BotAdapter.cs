@@ -51,14 +51,28 @@ public sealed class BotAdapter(
         }
 
         Activity? activity;
+        JsonDocument document;
         try
         {
-            activity = JsonSerializer.Deserialize<Activity>(body, BotJson.Options);
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException ex)
         {
-            await RejectAsync(http, 400, "Malformed activity", DescribeJsonError(ex));
+            await RejectAsync(http, 400, "Malformed activity", $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}).");
             return;
+        }
+
+        using (document)
+        {
+            try
+            {
+                activity = document.Deserialize<Activity>(BotJson.Options);
+            }
+            catch (JsonException ex)
+            {
+                await RejectAsync(http, 400, "Malformed activity", DescribeJsonError(ex));
+                return;
+            }
         }
 
         if (activity is null)
@@ -260,7 +274,7 @@ public sealed class BotAdapter(
     private static string DescribeJsonError(JsonException ex) =>
         ex.Path is { Length: > 1 } path
             ? $"The field '{path.TrimStart('$', '.')}' has the wrong type or format."
-            : "The body is not valid JSON.";
+            : "The body must be a JSON object describing an activity.";
 
     private Task UnauthorizedAsync(HttpContext http, string? reason)
     {

@@ -2,7 +2,7 @@ using System.Net;
 using BotFramework;
 using BotFramework.Authentication;
 using Microsoft.Extensions.Options;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace BotHost.Admin;
 

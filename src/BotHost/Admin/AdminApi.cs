@@ -1,4 +1,4 @@
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace BotHost.Admin;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PartnerAssistant.Deals;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace BotHost.Admin;
 

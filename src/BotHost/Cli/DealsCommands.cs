@@ -220,7 +220,7 @@ internal static class DealsCommands
 
     private static DealRegistry Registry(IServiceProvider services) => services.GetRequiredService<DealRegistry>();
 
-    private static PartnerAssistant.Directory.Caller Operator() => DealActors.Administrator("cli:" + Environment.UserName, "Command line");
+    private static PartnerAssistant.People.Caller Operator() => DealActors.Administrator("cli:" + Environment.UserName, "Command line");
 
     private static void Print<T>(bool json, T value, Action table)
     {

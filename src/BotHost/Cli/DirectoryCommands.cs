@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace BotHost.Cli;
 

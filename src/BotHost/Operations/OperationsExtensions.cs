@@ -8,7 +8,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Conversation.Routing;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace BotHost.Operations;
 

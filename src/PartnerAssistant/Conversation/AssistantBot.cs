@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Cards;
 using PartnerAssistant.Conversation.Routing;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 using PartnerAssistant.Help;
 
 namespace PartnerAssistant.Conversation;
@@ -231,6 +231,7 @@ public sealed class AssistantBot(
             var welcome = caller is null
                 ? NotRegistered(member)
                 : ToActivity(AssistantReply.Say(help.Welcome(caller, greet: true)));
+            welcome.Recipient = new ChannelAccount { Id = member.Id, Name = member.Name, AadObjectId = member.AadObjectId };
             await context.SendActivityAsync(welcome, cancellationToken);
         }
     }

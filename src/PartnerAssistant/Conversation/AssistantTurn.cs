@@ -1,7 +1,7 @@
 using BotFramework.Adapter;
 using BotFramework.Schema;
 using Microsoft.SemanticKernel;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace PartnerAssistant.Conversation;
 

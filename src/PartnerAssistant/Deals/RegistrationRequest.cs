@@ -1,5 +1,5 @@
 using System.Globalization;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace PartnerAssistant.Deals;
 

@@ -1,5 +1,5 @@
 using PartnerAssistant.Deals;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace PartnerAssistant.Tests.Deals;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Deals;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 using PartnerAssistant.Hosting;
 using PartnerAssistant.Tests.Infrastructure;
 

@@ -1,4 +1,4 @@
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 

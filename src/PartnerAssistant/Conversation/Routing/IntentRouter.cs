@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
-using PartnerAssistant.Directory;
+using PartnerAssistant.People;
 
 namespace PartnerAssistant.Conversation.Routing;
 
@@ -9,17 +9,23 @@ public sealed class RouterOptions
 {
     public const string SectionName = "Router";
 
-    /// <summary>Score at or above which the best intent is run directly. Default: 0.5. Range 0–1.</summary>
+    /// <summary>Score at or above which the best intent is run directly, if it leads by
+    /// <see cref="Margin"/>. Default: 0.45. Range 0–1.</summary>
     [Range(0.0, 1.0)]
-    public double AcceptScore { get; set; } = 0.5;
+    public double AcceptScore { get; set; } = 0.45;
 
-    /// <summary>Lead the best intent must have over the next one to run directly. Default: 0.06. Range 0–1.</summary>
+    /// <summary>Lead over the next intent needed to run a strong match directly. Default: 0.05. Range 0–1.</summary>
     [Range(0.0, 1.0)]
-    public double Margin { get; set; } = 0.06;
+    public double Margin { get; set; } = 0.05;
 
-    /// <summary>Score below which no intent is offered in a clarifying question. Default: 0.3. Range 0–1.</summary>
+    /// <summary>Lead over the next intent that makes a weaker match (above <see cref="ClarifyScore"/>)
+    /// clear enough to run without asking. Default: 0.12. Range 0–1.</summary>
     [Range(0.0, 1.0)]
-    public double ClarifyScore { get; set; } = 0.3;
+    public double ClearLead { get; set; } = 0.12;
+
+    /// <summary>Score below which an intent is not considered at all. Default: 0.22. Range 0–1.</summary>
+    [Range(0.0, 1.0)]
+    public double ClarifyScore { get; set; } = 0.22;
 
     /// <summary>The intent that takes what matches nothing, if it is registered (free questions go to the
     /// knowledge base). Default: <c>Knowledge.Ask</c>.</summary>
@@ -65,19 +71,18 @@ public sealed class IntentRouter(IntentCatalog catalog, IIntentMatcher matcher, 
 
         var runnerUp = scores.Skip(1).FirstOrDefault(s => s.Intent.Id != best.Intent.Id);
         var lead = best.Score - (runnerUp?.Score ?? 0);
-        if (best.Score >= settings.AcceptScore && lead >= settings.Margin)
+        if ((best.Score >= settings.AcceptScore && lead >= settings.Margin) || lead >= settings.ClearLead)
         {
             return new RouteDecision(RouteKind.Run, best.Intent, scores, best.Score);
         }
 
-        var offered = scores.Where(s => s.Score >= settings.ClarifyScore && s.Score >= best.Score - 0.15).Take(3).ToList();
-        if (fallback is not null && offered.All(s => s.Intent.Id != fallback.Id) && offered.Count < 3)
+        var offered = scores.Where(s => s.Score >= settings.ClarifyScore && s.Score >= best.Score - settings.ClearLead).Take(3).ToList();
+        if (offered.Count == 1)
         {
-            offered.Add(new IntentScore(fallback, 0));
+            // Only one intent is plausible at all: asking "did you mean X?" would add a turn for nothing.
+            return new RouteDecision(RouteKind.Run, best.Intent, scores, best.Score);
         }
 
-        return offered.Count == 1 && best.Score >= settings.AcceptScore
-            ? new RouteDecision(RouteKind.Run, best.Intent, scores, best.Score)
-            : new RouteDecision(RouteKind.Clarify, null, offered, best.Score);
+        return new RouteDecision(RouteKind.Clarify, null, offered, best.Score);
     }
 }

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using OnnxGraph;
+
+namespace PartnerAssistant.Knowledge.Embeddings;
+
+/// <summary>What <see cref="MiniLmModelCache.EnsureModel"/> found or did.</summary>
+public sealed record CachedModel(string ModelPath, bool Built, TimeSpan Elapsed);
+
+/// <summary>
+/// Keeps the ONNX model built from the safetensors weights in a cache folder, with a stamp file
+/// beside it naming the hashes of the weights and config and the graph version it was built from.
+/// The model is rebuilt only when that stamp no longer matches; both files are written to a
+/// temporary name and renamed, so a crash or a concurrent process never leaves a torn model.
+/// </summary>
+public sealed class MiniLmModelCache(string cacheDirectory, ILogger logger)
+{
+    public const string ModelFileName = "all-MiniLM-L6-v2.onnx";
+
+    public string ModelPath { get; } = Path.Combine(Path.GetFullPath(cacheDirectory), ModelFileName);
+
+    public string StampPath => ModelPath + ".sha256";
+
+    /// <summary>The cached model's path, building the model first when it is missing or stale.</summary>
+    public CachedModel EnsureModel(MiniLmModelFiles files)
+    {
+        long started = Stopwatch.GetTimestamp();
+        byte[] weights = File.ReadAllBytes(files.WeightsPath);
+        byte[] config = File.ReadAllBytes(files.ConfigPath);
+        string stamp = Stamp(weights, config);
+
+        if (File.Exists(ModelPath) && File.Exists(StampPath) && File.ReadAllText(StampPath) == stamp)
+        {
+            return new CachedModel(ModelPath, Built: false, Stopwatch.GetElapsedTime(started));
+        }
+
+        logger.LogInformation("Building the all-MiniLM-L6-v2 ONNX model from {WeightsPath} into {ModelPath}", files.WeightsPath, ModelPath);
+        OnnxModel model = BertEncoderGraph.Build(SafetensorsFile.Parse(weights, files.WeightsPath), BertConfig.Load(files.ConfigPath))
+            .WithProducer("PartnerAssistant.Knowledge.Embeddings", BertEncoderGraph.GraphVersion.ToString(CultureInfo.InvariantCulture));
+        model.DocString = "all-MiniLM-L6-v2 sentence encoder (mean pooling, L2-normalised), built from model.fp16.safetensors widened to fp32.";
+        model.Save(ModelPath);
+        WriteAtomically(StampPath, stamp);
+
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+        logger.LogInformation("Built the all-MiniLM-L6-v2 ONNX model ({SizeMegabytes:F1} MB) in {ElapsedMilliseconds} ms",
+            new FileInfo(ModelPath).Length / 1e6, (long)elapsed.TotalMilliseconds);
+        return new CachedModel(ModelPath, Built: true, elapsed);
+    }
+
+    private static string Stamp(byte[] weights, byte[] config) =>
+        $"weights-sha256: {Convert.ToHexStringLower(SHA256.HashData(weights))}\n" +
+        $"config-sha256: {Convert.ToHexStringLower(SHA256.HashData(config))}\n" +
+        $"graph-version: {BertEncoderGraph.GraphVersion.ToString(CultureInfo.InvariantCulture)}\n";
+
+    private static void WriteAtomically(string path, string text)
+    {
+        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
