@@ -11,11 +11,11 @@ namespace PartnerAssistant.Deals;
 /// partner never name another partner. Delivery is best effort: a failure is logged, never undoes
 /// the change it reports.
 /// </summary>
-public sealed class DealNotifier(IProactiveMessenger messenger, DirectoryService directory, IOptions<DealOptions> options, ILogger<DealNotifier> logger)
+public sealed class DealNotifier(IProactiveMessenger messenger, DirectoryService directory, DealDirectory cache, IOptions<DealOptions> options, ILogger<DealNotifier> logger)
 {
     public async Task RegistrationSubmittedAsync(RegistrationView view, IReadOnlyList<RegistrationView> competing, CancellationToken cancellationToken)
     {
-        var registrant = await directory.FindOrganisationAsync(view.PartnerId, cancellationToken);
+        var registrant = await cache.FindOrganisationAsync(view.PartnerId, cancellationToken);
         var state = view.Status == RegistrationStatus.UnderReview
             ? $"in review under {DealRules.Describe(view.ConflictRule ?? DealRules.Review)}" + (view.ConflictsWith.Count > 0 ? $" (conflicts with {string.Join(", ", view.ConflictsWith)})" : "")
             : "no conflict found";
@@ -74,8 +74,7 @@ public sealed class DealNotifier(IProactiveMessenger messenger, DirectoryService
         await SendAsync(await ChannelManagersAsync(cancellationToken), reply, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<string>> ChannelManagersAsync(CancellationToken cancellationToken) =>
-        (await directory.ListPeopleAsync(null, Role.ChannelManager, cancellationToken)).Where(p => p.Active).Select(p => p.Id).ToList();
+    private ValueTask<IReadOnlyList<string>> ChannelManagersAsync(CancellationToken cancellationToken) => cache.ChannelManagersAsync(cancellationToken);
 
     /// <summary>The submitter and the partner admins of the organisation: reminders must not be lost to a holiday.</summary>
     private async Task<IReadOnlyList<string>> OwnersAsync(RegistrationView view, CancellationToken cancellationToken)

@@ -114,7 +114,7 @@ public sealed partial class DealRegistry
     {
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
-        var organisations = (await directory.ListOrganisationsAsync(cancellationToken)).ToDictionary(o => o.Id);
+        var organisations = await directory.OrganisationsAsync(cancellationToken);
         var errors = new List<string>();
         int created = 0, updated = 0, unchanged = 0;
         await using var scope = scopes.CreateAsyncScope();

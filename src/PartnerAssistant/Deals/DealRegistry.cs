@@ -19,7 +19,7 @@ namespace PartnerAssistant.Deals;
 /// </summary>
 public sealed partial class DealRegistry(
     IServiceScopeFactory scopes,
-    DirectoryService directory,
+    DealDirectory directory,
     IOptions<DealOptions> options,
     TimeProvider time,
     DealNotifier notifier,
@@ -37,7 +37,7 @@ public sealed partial class DealRegistry(
         RequirePartner(caller, "register deals");
         request = request.Normalized();
         var now = time.GetUtcNow();
-        var organisations = request.OtherPartners.Count > 0 ? await directory.ListOrganisationsAsync(cancellationToken) : [caller.Organisation];
+        IReadOnlyList<Organisation> organisations = request.OtherPartners.Count > 0 ? (await directory.OrganisationsAsync(cancellationToken)).Values.ToList() : [caller.Organisation];
         var problems = RegistrationValidator.Validate(request, caller.Organisation, organisations, Settings, Today(now));
         if (problems.Count > 0)
         {
@@ -51,28 +51,29 @@ public sealed partial class DealRegistry(
         }
 
         RegistrationResult result;
+        RegistrationView? forChannelTeam;
         try
         {
-            result = await RegisterOnceAsync(caller, request with { SubmissionKey = key }, organisations, now, cancellationToken);
+            (result, forChannelTeam) = await RegisterOnceAsync(caller, request with { SubmissionKey = key }, organisations, now, cancellationToken);
         }
         catch (DbUpdateException ex)
         {
-            // Another delivery of the same submission committed first: its registration is the answer.
+            // The same submission was registered before (or by a delivery committing a moment earlier): the
+            // unique index on (organisation, key) refused this one, and the earlier registration is the answer.
             var existing = await FindBySubmissionAsync(caller, key, cancellationToken);
             if (existing is null)
             {
                 throw;
             }
 
-            logger.LogInformation(ex, "Submission {Key} of {Organisation} arrived twice at once; answered with {Number}", key, caller.OrganisationId, existing.NumberText);
+            logger.LogInformation(ex, "Submission {Key} of {Organisation} arrived again; answered with {Number}", key, caller.OrganisationId, existing.NumberText);
             return new RegistrationResult(existing, true, ConflictAssessment.None, null);
         }
 
-        if (!result.Duplicate)
+        if (forChannelTeam is not null)
         {
             logger.LogInformation("{Person} registered {Number} for {Customer}: {Status}", caller.Person.Id, result.Registration.NumberText, result.Registration.Customer, result.Registration.Status);
-            var full = await FindForNotificationAsync(result.Registration.Number, cancellationToken);
-            await notifier.RegistrationSubmittedAsync(full, await CompetingAsync(full, cancellationToken), cancellationToken);
+            await notifier.RegistrationSubmittedAsync(forChannelTeam, await CompetingAsync(forChannelTeam, cancellationToken), cancellationToken);
         }
 
         return result;
@@ -91,7 +92,7 @@ public sealed partial class DealRegistry(
         }
 
         var now = time.GetUtcNow();
-        var organisations = request.OtherPartners.Count > 0 ? await directory.ListOrganisationsAsync(cancellationToken) : [caller.Organisation];
+        IReadOnlyList<Organisation> organisations = request.OtherPartners.Count > 0 ? (await directory.OrganisationsAsync(cancellationToken)).Values.ToList() : [caller.Organisation];
         var problems = RegistrationValidator.Validate(request, caller.Organisation, organisations, Settings, Today(now));
         if (problems.Count > 0)
         {
@@ -106,7 +107,9 @@ public sealed partial class DealRegistry(
         return ([], assessment, null);
     }
 
-    private async Task<RegistrationResult> RegisterOnceAsync(Caller caller, RegistrationRequest request, IReadOnlyList<Organisation> organisations, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The registration (or the earlier one with the same key), and for a new one the channel team's view of it.</summary>
+    private async Task<(RegistrationResult Result, RegistrationView? ForChannelTeam)> RegisterOnceAsync(
+        Caller caller, RegistrationRequest request, IReadOnlyList<Organisation> organisations, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         var today = Today(now);
@@ -122,17 +125,7 @@ public sealed partial class DealRegistry(
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({lockKey}))", cancellationToken);
         }
 
-        var existing = await db.Registrations.AsNoTracking()
-            .Where(r => r.OrganisationId == caller.OrganisationId && r.SubmissionKey == request.SubmissionKey)
-            .Select(r => r.Number)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (existing != 0)
-        {
-            await transaction.CommitAsync(cancellationToken);
-            var view = await FindAsync(caller, existing, cancellationToken);
-            return new RegistrationResult(view, true, ConflictAssessment.None, null);
-        }
-
+        // A repeated submission key is caught by the unique index when saving (see RegisterAsync): no read here.
         var (customer, possibleMatch) = await CustomerResolver.ResolveAsync(db, request.Customer, request.CustomerDomain, Settings.PossibleMatchThreshold, nowMs, cancellationToken);
         var role = request.Role!.Value;
         var assessment = await ConflictDetector.AssessAsync(db, customer.Id, possibleMatch?.Id, request.Products, role, caller.OrganisationId, nowMs, cancellationToken);
@@ -192,10 +185,11 @@ public sealed partial class DealRegistry(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        var names = organisations.ToDictionary(o => o.Id, o => o.Name);
+        var names = (await directory.OrganisationsAsync(cancellationToken)).ToDictionary(kv => kv.Key, kv => kv.Value.Name);
         names[caller.OrganisationId] = caller.Organisation.Name;
         var result = ToView(registration, customer.Name, possibleMatch?.Name, names, internalView: false, nowMs, []);
-        return new RegistrationResult(result, false, assessment, assessment.NeedsReview ? null : assessment.CoexistenceNote(role));
+        var forChannelTeam = ToView(registration, customer.Name, possibleMatch?.Name, names, internalView: true, nowMs, []);
+        return (new RegistrationResult(result, false, assessment, assessment.NeedsReview ? null : assessment.CoexistenceNote(role)), forChannelTeam);
     }
 
     /// <summary>A channel manager approves or rejects a registration, citing the rule applied and a reason.
@@ -447,13 +441,16 @@ public sealed partial class DealRegistry(
 
     private async Task<IReadOnlyList<RegistrationView>> CompetingAsync(RegistrationView view, CancellationToken cancellationToken)
     {
-        var competing = new List<RegistrationView>();
-        foreach (var other in view.ConflictsWith.Select(RegistrationNumber.Parse).OfType<long>().Where(n => n != view.Number))
+        var numbers = view.ConflictsWith.Select(RegistrationNumber.Parse).OfType<long>().Where(n => n != view.Number).ToList();
+        if (numbers.Count == 0)
         {
-            competing.Add(await FindForNotificationAsync(other, cancellationToken));
+            return [];
         }
 
-        return competing;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DealsDbContext>();
+        var rows = await db.Registrations.AsNoTracking().Where(r => numbers.Contains(r.Number)).Include(r => r.Touches).OrderBy(r => r.Number).ToListAsync(cancellationToken);
+        return await ToViewsAsync(db, rows, internalView: true, time.GetUtcNow().ToUnixTimeMilliseconds(), withDecisions: false, cancellationToken);
     }
 
     private static async Task SaveOrExplainAsync(DealsDbContext db, long number, CancellationToken cancellationToken)

@@ -18,6 +18,7 @@ public static class DealsServiceCollectionExtensions
             .Validate(o => o.ExchangeRates.Values.All(rate => rate > 0), "Every rate in Deals:ExchangeRates must be above zero.")
             .ValidateOnStart();
         services.AddAssistantDbContext<DealsDbContext, SqliteDealsDbContext, PostgresDealsDbContext>(DealsDbContext.HistoryTable);
+        services.AddSingleton<DealDirectory>();
         services.AddSingleton<DealNotifier>();
         services.AddSingleton<DealRegistry>();
         services.AddSingleton<AttributionService>();
