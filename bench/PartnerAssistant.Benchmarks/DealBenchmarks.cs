@@ -203,14 +203,22 @@ public class DealConflictCheckBenchmarks
     public async Task<bool> KnownCustomer()
     {
         var name = _database.Customers[_random.Next(_database.Customers.Count)];
-        var (_, assessment, _) = await _database.Registry.PreviewAsync(_caller, DealBenchmarkDatabase.Request(name + " Ltd", PartnerRole.Reseller, _random), CancellationToken.None);
+        var assessment = await _database.Registry.CheckConflictsAsync(_caller, name + " Ltd", (Products)(1 << _random.Next(4)), PartnerRole.Reseller, CancellationToken.None);
         return assessment.NeedsReview;
     }
 
     [Benchmark(Description = "conflict check, new customer")]
     public async Task<bool> NewCustomer()
     {
-        var (_, assessment, _) = await _database.Registry.PreviewAsync(_caller, DealBenchmarkDatabase.Request(DealBenchmarkDatabase.NewCustomer(_random), PartnerRole.Reseller, _random), CancellationToken.None);
+        var assessment = await _database.Registry.CheckConflictsAsync(_caller, DealBenchmarkDatabase.NewCustomer(_random), (Products)(1 << _random.Next(4)), PartnerRole.Reseller, CancellationToken.None);
+        return assessment.NeedsReview;
+    }
+
+    [Benchmark(Description = "preview (validation, key, conflict check)")]
+    public async Task<bool> Preview()
+    {
+        var name = _database.Customers[_random.Next(_database.Customers.Count)];
+        var (_, assessment, _) = await _database.Registry.PreviewAsync(_caller, DealBenchmarkDatabase.Request(name, PartnerRole.Reseller, _random), CancellationToken.None);
         return assessment.NeedsReview;
     }
 }

@@ -6,6 +6,8 @@ namespace PartnerAssistant.Deals;
 /// different customers it might be confused with (flagged, never merged).</summary>
 internal static class CustomerResolver
 {
+    /// <summary>The customer a name (or domain) means, and the one it might be confused with. A customer seen for the
+    /// first time is returned unsaved (<see cref="Customer.Id"/> 0) and is saved with the registration that brings it.</summary>
     public static async Task<(Customer Customer, Customer? PossibleMatch)> ResolveAsync(
         DealsDbContext db, string name, string? domain, double threshold, long nowMs, CancellationToken cancellationToken)
     {
@@ -30,8 +32,6 @@ internal static class CustomerResolver
                 Domain = domain,
                 CreatedAtMs = nowMs,
             };
-            db.Customers.Add(customer);
-            await db.SaveChangesAsync(cancellationToken);
         }
         else if (customer.Domain is null && domain is not null)
         {
@@ -40,7 +40,7 @@ internal static class CustomerResolver
             customer.Domain = domain;
         }
 
-        return (customer, BestMatch(customer, bucket.Where(c => c.Id != customer.Id && c.BlockingKey == customer.BlockingKey), threshold));
+        return (customer, BestMatch(customer, bucket.Where(c => c != customer && c.Id != customer.Id && c.BlockingKey == customer.BlockingKey), threshold));
     }
 
     /// <summary>The customers sharing a blocking key, with only the columns matching needs (no tracking).</summary>

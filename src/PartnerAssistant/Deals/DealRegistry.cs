@@ -56,7 +56,7 @@ public sealed partial class DealRegistry(
         {
             (result, forChannelTeam) = await RegisterOnceAsync(caller, request with { SubmissionKey = key }, organisations, now, cancellationToken);
         }
-        catch (DbUpdateException ex)
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
         {
             // The same submission was registered before (or by a delivery committing a moment earlier): the
             // unique index on (organisation, key) refused this one, and the earlier registration is the answer.
@@ -73,7 +73,7 @@ public sealed partial class DealRegistry(
         if (forChannelTeam is not null)
         {
             logger.LogInformation("{Person} registered {Number} for {Customer}: {Status}", caller.Person.Id, result.Registration.NumberText, result.Registration.Customer, result.Registration.Status);
-            await notifier.RegistrationSubmittedAsync(forChannelTeam, await CompetingAsync(forChannelTeam, cancellationToken), cancellationToken);
+            notifier.Post(async ct => await notifier.RegistrationSubmittedAsync(forChannelTeam, await CompetingAsync(forChannelTeam, ct), ct));
         }
 
         return result;
@@ -99,12 +99,20 @@ public sealed partial class DealRegistry(
             return (problems, ConflictAssessment.None, null);
         }
 
+        return ([], await CheckConflictsAsync(caller, request.Customer, request.Products, request.Role!.Value, cancellationToken), null);
+    }
+
+    /// <summary>The conflict check a registration runs, without registering: the customer the name means (and a
+    /// possible match), then the active registrations that overlap in products, sorted by what they mean under
+    /// the rules of engagement. For a partner; the result names no other partner until it is turned into text.</summary>
+    public async Task<ConflictAssessment> CheckConflictsAsync(Caller caller, string customer, Products products, PartnerRole role, CancellationToken cancellationToken)
+    {
+        RequirePartner(caller, "register deals");
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DealsDbContext>();
-        var (exact, possible) = await CustomerResolver.FindAsync(db, request.Customer, Settings.PossibleMatchThreshold, cancellationToken);
-        var assessment = await ConflictDetector.AssessAsync(db, exact.FirstOrDefault()?.Id, possible.FirstOrDefault()?.Id, request.Products, request.Role!.Value,
-            caller.OrganisationId, now.ToUnixTimeMilliseconds(), cancellationToken);
-        return ([], assessment, null);
+        var (exact, possible) = await CustomerResolver.FindAsync(db, customer, Settings.PossibleMatchThreshold, cancellationToken);
+        return await ConflictDetector.AssessAsync(db, exact.FirstOrDefault()?.Id, possible.FirstOrDefault()?.Id, products, role,
+            caller.OrganisationId, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
     }
 
     /// <summary>The registration (or the earlier one with the same key), and for a new one the channel team's view of it.</summary>
@@ -128,7 +136,8 @@ public sealed partial class DealRegistry(
         // A repeated submission key is caught by the unique index when saving (see RegisterAsync): no read here.
         var (customer, possibleMatch) = await CustomerResolver.ResolveAsync(db, request.Customer, request.CustomerDomain, Settings.PossibleMatchThreshold, nowMs, cancellationToken);
         var role = request.Role!.Value;
-        var assessment = await ConflictDetector.AssessAsync(db, customer.Id, possibleMatch?.Id, request.Products, role, caller.OrganisationId, nowMs, cancellationToken);
+        var isNew = customer.Id == 0;
+        var assessment = await ConflictDetector.AssessAsync(db, isNew ? null : customer.Id, possibleMatch?.Id, request.Products, role, caller.OrganisationId, nowMs, cancellationToken);
         var number = await NextNumberAsync(db, cancellationToken);
         var registration = new DealRegistration
         {
@@ -155,12 +164,12 @@ public sealed partial class DealRegistry(
             registration.Touches.Add(new PartnerTouch { PartnerId = other.PartnerId, Role = other.Role, TouchedOn = today, Source = TouchSource.Listed, RecordedBy = caller.Person.Id, RecordedAtMs = nowMs });
         }
 
-        db.Registrations.Add(registration);
         var actor = Actor.Of(caller);
-        db.Audit.Add(actor.Entry("submitted", number, null, RegistrationStatus.Submitted, DealRules.Review, null, new
+        var audit = new List<AuditEntry>();
+        audit.Add(actor.Entry("submitted", number, null, RegistrationStatus.Submitted, DealRules.Review, null, new
         {
             customer = request.Customer,
-            customerId = customer.Id,
+            newCustomer = isNew,
             possibleMatchCustomerId = possibleMatch?.Id,
             products = DealCatalog.Describe(request.Products),
             amount = request.Amount,
@@ -178,11 +187,11 @@ public sealed partial class DealRegistry(
             registration.ConflictRule = assessment.Rule;
             registration.ConflictReason = assessment.PartnerReason(request.Products, role, Settings.ReviewBusinessDays);
             registration.ConflictsWith = string.Join(",", assessment.Conflicts.Concat(assessment.OwnOverlaps).Select(c => RegistrationNumber.Format(c.Number)));
-            db.Audit.Add(actor.Entry("status", number, RegistrationStatus.Submitted, RegistrationStatus.UnderReview, assessment.Rule, registration.ConflictReason,
+            audit.Add(actor.Entry("status", number, RegistrationStatus.Submitted, RegistrationStatus.UnderReview, assessment.Rule, registration.ConflictReason,
                 new { conflictsWith = registration.ConflictsWith, possibleMatchCustomerId = possibleMatch?.Id }, nowMs));
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await RegistrationWriter.InsertAsync(db, registration, isNew ? customer : null, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         var names = (await directory.OrganisationsAsync(cancellationToken)).ToDictionary(kv => kv.Key, kv => kv.Value.Name);
@@ -255,7 +264,8 @@ public sealed partial class DealRegistry(
 
         logger.LogInformation("{Person} {Decision} {Number} under {Rule}", caller.Person.Id, decision.Kind, RegistrationNumber.Format(number), decisionRule);
         var view = await FindForNotificationAsync(number, cancellationToken);
-        await notifier.DecisionAsync(view, ToView(decision), await CompetingAsync(view, cancellationToken), cancellationToken);
+        var decided = ToView(decision);
+        notifier.Post(async ct => await notifier.DecisionAsync(view, decided, await CompetingAsync(view, ct), ct));
         return view;
     }
 

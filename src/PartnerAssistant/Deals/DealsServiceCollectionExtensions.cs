@@ -20,6 +20,7 @@ public static class DealsServiceCollectionExtensions
         services.AddAssistantDbContext<DealsDbContext, SqliteDealsDbContext, PostgresDealsDbContext>(DealsDbContext.HistoryTable);
         services.AddSingleton<DealDirectory>();
         services.AddSingleton<DealNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<DealNotifier>());
         services.AddSingleton<DealRegistry>();
         services.AddSingleton<AttributionService>();
         services.AddSingleton<IAssistantPreparation, DealsPreparation>();
