@@ -8,6 +8,7 @@ using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Conversation.LanguageModel;
 using PartnerAssistant.Conversation.Routing;
+using PartnerAssistant.Deals;
 using PartnerAssistant.Edge;
 using PartnerAssistant.People;
 using PartnerAssistant.Help;
@@ -81,6 +82,7 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddEdge(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
         services.AddPrediction(configuration);
+        services.AddDeals(configuration);
         services.AddHostedService<AssistantStartup>();
         return services;
     }

@@ -25,16 +25,10 @@ public static class AdminCommandLine
         root.Subcommands.Add(TeamsCommands.Create());
         root.Subcommands.Add(KnowledgeCommands.Create());
         root.Subcommands.Add(EdgeCommands.Create());
-
-        // The deals group is shared with deal registration's commands; whichever comes first creates it.
-        var deals = root.Subcommands.FirstOrDefault(c => c.Name == "deals");
-        if (deals is null)
-        {
-            deals = new Command("deals", "Deal registrations and deal success prediction.");
-            root.Subcommands.Add(deals);
-        }
-
+        // One "deals" group: registration commands and the prediction model's commands.
+        var deals = DealsCommands.Create();
         PredictionCommands.AddTo(deals);
+        root.Subcommands.Add(deals);
         return root;
     }
 
