@@ -33,7 +33,11 @@ public sealed class EmbeddingIntentMatcher(
     /// cannot pull every utterance that shares a word with it.</summary>
     public const int TopK = 3;
 
+    /// <summary>Share of the classifier's probability in the meaning score.</summary>
+    public const double ClassifierWeight = 0.7;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private IntentClassifier? _classifier;
     private Dictionary<string, float[][]>? _examples;
     private bool _failed;
 
@@ -53,14 +57,21 @@ public sealed class EmbeddingIntentMatcher(
             return lexicalScores;
         }
 
-        var query = (await embeddings.GenerateAsync([utterance], cancellationToken: cancellationToken))[0].Vector;
+        var query = (await embeddings.GenerateAsync([catalog.Names.Mask(utterance)], cancellationToken: cancellationToken))[0].Vector;
         var scores = new List<IntentScore>(candidates.Count);
+        var probabilities = _classifier?.Probabilities(query.Span, candidates.Select(c => c.Id));
         foreach (var score in lexicalScores)
         {
             var similarities = (examples.GetValueOrDefault(score.Intent.Id) ?? []).Select(e => (double)TensorPrimitives.Dot(e, query.Span)).OrderDescending().Take(TopK).ToList();
             var best = similarities.Count == 0 ? 0 : similarities.Average();
 
             var meaning = Math.Max(0, (best - Floor) / (1 - Floor));
+            if (probabilities?.GetValueOrDefault(score.Intent.Id) is { } probability)
+            {
+                // Closeness gates (an utterance near nothing stays low); the classifier separates neighbours.
+                meaning = (1 - ClassifierWeight) * meaning + ClassifierWeight * Math.Min(meaning * 3, 1) * probability;
+            }
+
             scores.Add(new IntentScore(score.Intent, EmbeddingWeight * meaning + (1 - EmbeddingWeight) * score.Score));
         }
 
@@ -92,10 +103,11 @@ public sealed class EmbeddingIntentMatcher(
                 try
                 {
                     var all = catalog.All.SelectMany(i => i.Examples.Select(e => (i.Id, Example: e))).ToList();
-                    var vectors = await embeddings.GenerateAsync(all.Select(a => a.Example), cancellationToken: cancellationToken);
+                    var vectors = await embeddings.GenerateAsync(all.Select(a => catalog.Names.Mask(a.Example)), cancellationToken: cancellationToken);
                     _examples = all.Select((a, i) => (a.Id, Vector: vectors[i].Vector.ToArray()))
                         .GroupBy(a => a.Id)
                         .ToDictionary(g => g.Key, g => g.Select(a => a.Vector).ToArray());
+                    _classifier = _examples.Count > 1 ? IntentClassifier.Train(_examples) : null;
                 }
                 catch (Exception ex) when (ex is DirectoryNotFoundException or InvalidOperationException or IOException)
                 {

@@ -25,7 +25,7 @@ public sealed record Intent(string Plugin, string Function, string Title, string
 /// </summary>
 public sealed class IntentCatalog
 {
-    public IntentCatalog(IEnumerable<Intent> intents)
+    public IntentCatalog(IEnumerable<Intent> intents, NameMasker? names = null)
     {
         All = intents.ToList();
         var duplicate = All.GroupBy(i => i.Id).FirstOrDefault(g => g.Count() > 1);
@@ -35,7 +35,11 @@ public sealed class IntentCatalog
         }
 
         ById = All.ToDictionary(i => i.Id, StringComparer.OrdinalIgnoreCase);
+        Names = names ?? new NameMasker([]);
     }
+
+    /// <summary>Masks the names the examples never use, so matchers compare what is asked.</summary>
+    public NameMasker Names { get; }
 
     public IReadOnlyList<Intent> All { get; }
 
@@ -80,8 +84,12 @@ public sealed class IntentCatalog
             }
         }
 
-        return new IntentCatalog(intents);
+        // The program's terms sit beside the intents folder (prompts/terms.txt).
+        return new IntentCatalog(intents, NameMasker.Load(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))!, TermsFile)));
     }
+
+    /// <summary>The file of program terms in the prompts folder (see <see cref="NameMasker"/>).</summary>
+    public const string TermsFile = "terms.txt";
 
     private sealed class IntentFile
     {

@@ -10,18 +10,18 @@ public sealed class RouterOptions
     public const string SectionName = "Router";
 
     /// <summary>Score at or above which the best intent is run directly, if it leads by
-    /// <see cref="Margin"/>. Default: 0.45. Range 0–1.</summary>
+    /// <see cref="Margin"/>. Default: 0.36. Range 0–1.</summary>
     [Range(0.0, 1.0)]
-    public double AcceptScore { get; set; } = 0.45;
+    public double AcceptScore { get; set; } = 0.36;
 
     /// <summary>Lead over the next intent needed to run a strong match directly. Default: 0.05. Range 0–1.</summary>
     [Range(0.0, 1.0)]
     public double Margin { get; set; } = 0.05;
 
     /// <summary>Lead over the next intent that makes a weaker match (above <see cref="ClarifyScore"/>)
-    /// clear enough to run without asking. Default: 0.12. Range 0–1.</summary>
+    /// clear enough to run without asking. Default: 0.075. Range 0–1.</summary>
     [Range(0.0, 1.0)]
-    public double ClearLead { get; set; } = 0.12;
+    public double ClearLead { get; set; } = 0.075;
 
     /// <summary>Score below which an intent is not considered at all. Default: 0.22. Range 0–1.</summary>
     [Range(0.0, 1.0)]

@@ -22,10 +22,12 @@ public sealed class LexicalIntentMatcher : IIntentMatcher
     private readonly Dictionary<string, double> _idf;
     private readonly Dictionary<string, List<Dictionary<string, double>>> _examples;
     private readonly double _unseenIdf;
+    private readonly NameMasker _names;
 
     public LexicalIntentMatcher(IntentCatalog catalog)
     {
-        var documents = catalog.All.SelectMany(i => i.Examples.Select(e => (i.Id, Features: Features(e)))).ToList();
+        _names = catalog.Names;
+        var documents = catalog.All.SelectMany(i => i.Examples.Select(e => (i.Id, Features: Features(_names.Strip(e))))).ToList();
         var documentFrequency = new Dictionary<string, int>();
         foreach (var (_, features) in documents)
         {
@@ -43,7 +45,7 @@ public sealed class LexicalIntentMatcher : IIntentMatcher
 
     public ValueTask<IReadOnlyList<IntentScore>> ScoreAsync(string utterance, IReadOnlyList<Intent> candidates, CancellationToken cancellationToken)
     {
-        var query = Weigh(Features(utterance));
+        var query = Weigh(Features(_names.Strip(utterance)));
         var scores = new List<IntentScore>(candidates.Count);
         foreach (var intent in candidates)
         {
