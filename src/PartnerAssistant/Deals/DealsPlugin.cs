@@ -641,7 +641,7 @@ public sealed partial class DealsPlugin(DealRegistry registry, AttributionServic
         });
     }
 
-    private static AssistantReply Registered(RegistrationView view, bool duplicate, string? coexistence, bool? flagged)
+    internal static AssistantReply Registered(RegistrationView view, bool duplicate, string? coexistence, bool? flagged)
     {
         var text = new StringBuilder(duplicate
             ? $"This submission was already registered as **{view.NumberText}** (status: {view.StatusText}); nothing new was created."

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Hosting;
+using PartnerAssistant.Prediction;
 
 namespace PartnerAssistant.Deals;
 
@@ -26,6 +27,11 @@ public static class DealsServiceCollectionExtensions
         services.AddSingleton<IAssistantPreparation, DealsPreparation>();
         services.AddHostedService<DealLifecycleService>();
         services.AddAssistantPlugin<DealsPlugin>("Deals");
+        services.AddSingleton<IMessageExtensionSearch, DealSearch>();
+        services.AddSingleton<IDialogProvider, DealRegistrationDialog>();
+        services.AddSingleton<RegistryDealFacts>();
+        services.AddSingleton<IDealFactsSource>(sp => sp.GetRequiredService<RegistryDealFacts>());
+        services.AddSingleton<IClosedDealsSource>(sp => sp.GetRequiredService<RegistryDealFacts>());
         return services;
     }
 }

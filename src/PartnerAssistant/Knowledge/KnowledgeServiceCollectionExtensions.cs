@@ -75,6 +75,7 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddSingleton<KnowledgeEditor>();
         services.AddSingleton<Evaluation.RetrievalEvaluation>();
         services.AddAssistantPlugin<KnowledgePlugin>("Knowledge");
+        services.AddSingleton<IMessageExtensionSearch, KnowledgeSearch>();
         services.AddSingleton<IAssistantPreparation, KnowledgePreparation>();
         services.AddEmbeddingIntentMatcher(configuration);
         return services;

@@ -32,6 +32,66 @@ public static class CardGallery
                 new PartnerAssistant.Prediction.DealFacts { RegistrationNumber = "DR-1042", Customer = "Contoso" },
                 new PartnerAssistant.Prediction.WhatIfOutcome("certified-si", "add a certified systems integrator", 0.41, 0.53, new PartnerAssistant.Prediction.DealFacts(), "few such deals in the data")),
         ],
+        ["DealScoreCard.Card"] = () =>
+        [
+            PartnerAssistant.Prediction.DealScoreCard.Card(new(
+                new PartnerAssistant.Prediction.DealFacts { RegistrationNumber = "DR-1042", Customer = "Contoso", AmountUsd = 300_000m },
+                0.62,
+                [new("Co-sell", "yes", 0.8, "Northbeam co-sells")],
+                [new("Competitor", "Hyperscaler", -0.5, "a hyperscaler competes")],
+                [new PartnerAssistant.Prediction.WhatIfOutcome("certified-si", "adding a certified SI", 0.62, 0.71, new PartnerAssistant.Prediction.DealFacts())],
+                ["customer segment"],
+                new PartnerAssistant.Prediction.ModelCard { Trainer = "FastTree", Auc = 0.84, Features = [], Split = new(PartnerAssistant.Prediction.SplitKind.Group, "Registration Number", 4800, 1600, 1600, 0), Data = new("northbeam-deal-history.csv", 8000, 3100, "Outcome", "Won", ",", 0) },
+                "v3")),
+        ],
+        ["DealCards.RegistrationForm"] = () =>
+        [
+            PartnerAssistant.Deals.DealCards.RegistrationForm(new() { Customer = "Contoso", Opportunity = "Edge vision pilot", Amount = 85_000m, SubmissionKey = "k1" }, Bluewave, [Bluewave, Keystone], new()),
+            PartnerAssistant.Deals.DealCards.RegistrationForm(new() { SubmissionKey = "k2" }, Bluewave, [Bluewave, Keystone], new(), ["Name the customer.", "The expected close date must be in the future."]),
+        ],
+        ["DealCards.Registration"] = () =>
+        [
+            PartnerAssistant.Deals.DealCards.Registration(SampleRegistration, internalView: false, offerExtension: true),
+            PartnerAssistant.Deals.DealCards.Registration(SampleRegistration with { Status = PartnerAssistant.Deals.RegistrationStatus.UnderReview, ConflictRule = "RoE-1", ConflictReason = "Another reseller holds protection.", ConflictsWith = ["DR-1007"] }, internalView: true),
+        ],
+        ["DealCards.Review"] = () => [PartnerAssistant.Deals.DealCards.Review(SampleRegistration with { Status = PartnerAssistant.Deals.RegistrationStatus.UnderReview }, [SampleRegistration with { Number = 1007, PartnerId = "keystone", PartnerName = "Keystone Integration Group" }], Bluewave)],
+        ["DealCards.ConfirmDecision"] = () =>
+        [
+            PartnerAssistant.Deals.DealCards.ConfirmDecision(SampleRegistration, approve: true, "RoE-4", "Keystone runs the estate."),
+            PartnerAssistant.Deals.DealCards.ConfirmDecision(SampleRegistration, approve: false, null, "Duplicate of DR-1007."),
+        ],
+        ["DealCards.Reminder"] = () => [PartnerAssistant.Deals.DealCards.Reminder(SampleRegistration, 3)],
+    };
+
+    private static PartnerAssistant.People.Organisation Bluewave => new()
+    {
+        Id = "bluewave", Name = "Bluewave Solutions", PartnerType = PartnerAssistant.People.PartnerType.Reseller, Tier = PartnerAssistant.People.Tier.Silver, Region = "NA",
+    };
+
+    private static PartnerAssistant.People.Organisation Keystone => new()
+    {
+        Id = "keystone", Name = "Keystone Integration Group", PartnerType = PartnerAssistant.People.PartnerType.SystemsIntegrator, Tier = PartnerAssistant.People.Tier.Gold, Region = "EMEA",
+    };
+
+    private static PartnerAssistant.Deals.RegistrationView SampleRegistration => new()
+    {
+        Number = 1042,
+        Status = PartnerAssistant.Deals.RegistrationStatus.Approved,
+        PartnerId = "bluewave",
+        PartnerName = "Bluewave Solutions",
+        SubmittedBy = "Priya Patel",
+        Customer = "Contoso",
+        Opportunity = "Data Fabric rollout",
+        Products = PartnerAssistant.Deals.Products.DataFabric | PartnerAssistant.Deals.Products.AiStudio,
+        Amount = 250_000m,
+        Currency = "USD",
+        ExpectedClose = new DateOnly(2027, 3, 31),
+        Role = PartnerAssistant.Deals.PartnerRole.Reseller,
+        SubmittedAt = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero),
+        ReviewDueAt = new DateTimeOffset(2026, 11, 4, 9, 0, 0, TimeSpan.Zero),
+        DecidedAt = new DateTimeOffset(2026, 11, 3, 15, 0, 0, TimeSpan.Zero),
+        ProtectedUntil = new DateTimeOffset(2027, 2, 1, 15, 0, 0, TimeSpan.Zero),
+        Touches = [new("bluewave", "Bluewave Solutions", PartnerAssistant.Deals.PartnerRole.Reseller, new DateOnly(2026, 11, 2), PartnerAssistant.Deals.TouchSource.Registration)],
     };
 
     /// <summary>The card builders the assistant's assembly has.</summary>

@@ -124,6 +124,23 @@ public static class Showcase
         builder.Services.AddSingleton<IMessageExtensionSearch, ShowcaseRegistrationSearch>();
     }
 
+    /// <summary>
+    /// The showcase capability with its search sources standing alone: the product's own sources (the
+    /// knowledge base and the deal registry) are taken out, so merging and paging are checked on
+    /// relevances the test knows. The product's sources have their own tests.
+    /// </summary>
+    public static void RegisterWithOnlyShowcaseSearch(WebApplicationBuilder builder)
+    {
+        Register(builder);
+        var productSources = builder.Services
+            .Where(d => d.ServiceType == typeof(IMessageExtensionSearch) && d.ImplementationType?.Assembly != typeof(Showcase).Assembly)
+            .ToList();
+        foreach (var descriptor in productSources)
+        {
+            builder.Services.Remove(descriptor);
+        }
+    }
+
     /// <summary>Keeps the test-only intents of <see cref="TestPrompts"/> out of the welcome, so screenshots show the product.</summary>
     public static void HideTestIntentsFromHelp(string promptsFolder)
     {

@@ -16,7 +16,7 @@ public sealed class TeamsHostFixture : IAsyncLifetime
         var prompts = TestPrompts.CreateFolder();
         Showcase.AddIntents(prompts);
         settings["Prompts:Folder"] = prompts;
-        Host = await BotHostInstance.StartAsync(settings, Showcase.Register);
+        Host = await BotHostInstance.StartAsync(settings, Showcase.RegisterWithOnlyShowcaseSearch);
         Client = Host.CreateClient();
     }
 
