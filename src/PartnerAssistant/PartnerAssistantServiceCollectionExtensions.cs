@@ -8,6 +8,7 @@ using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Conversation.Routing;
 using PartnerAssistant.Edge;
+using PartnerAssistant.Deals;
 using PartnerAssistant.People;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
@@ -76,6 +77,7 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddKnowledge(configuration);
         services.AddEdge(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
+        services.AddDeals(configuration);
         services.AddHostedService<AssistantStartup>();
         return services;
     }

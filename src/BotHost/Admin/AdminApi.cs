@@ -11,6 +11,7 @@ public static class AdminApi
         var admin = app.MapGroup("/api/admin");
         DirectoryApi.Map(admin.MapGroup("/directory"));
         KnowledgeApi.Map(app, admin.MapGroup("/knowledge"));
+        DealsApi.Map(admin.MapGroup("/deals"));
     }
 
     public static IServiceCollection AddAdminApi(this IServiceCollection services) => services.AddSingleton<AdminAccess>();

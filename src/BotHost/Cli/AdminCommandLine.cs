@@ -24,6 +24,7 @@ public static class AdminCommandLine
         root.Subcommands.Add(DirectoryCommands.Create());
         root.Subcommands.Add(KnowledgeCommands.Create());
         root.Subcommands.Add(EdgeCommands.Create());
+        root.Subcommands.Add(DealsCommands.Create());
         return root;
     }
 

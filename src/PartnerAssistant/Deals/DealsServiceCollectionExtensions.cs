@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerAssistant.Conversation;
+using PartnerAssistant.Hosting;
+
+namespace PartnerAssistant.Deals;
+
+public static class DealsServiceCollectionExtensions
+{
+    /// <summary>Deal registration: the registry and its database, attribution, the lifecycle service, the demo deal
+    /// book and the <c>Deals</c> plugin. Options from the <c>Deals</c> section (<see cref="DealOptions"/>).</summary>
+    public static IServiceCollection AddDeals(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DealOptions>().Bind(configuration.GetSection(DealOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.IsKnownCurrency(o.ReportingCurrency) && o.IsKnownCurrency(o.DefaultCurrency),
+                "Deals:ReportingCurrency and Deals:DefaultCurrency must be listed in Deals:ExchangeRates.")
+            .Validate(o => o.ExchangeRates.Values.All(rate => rate > 0), "Every rate in Deals:ExchangeRates must be above zero.")
+            .ValidateOnStart();
+        services.AddAssistantDbContext<DealsDbContext, SqliteDealsDbContext, PostgresDealsDbContext>(DealsDbContext.HistoryTable);
+        services.AddSingleton<DealNotifier>();
+        services.AddSingleton<DealRegistry>();
+        services.AddSingleton<AttributionService>();
+        services.AddSingleton<IAssistantPreparation, DealsPreparation>();
+        services.AddHostedService<DealLifecycleService>();
+        services.AddAssistantPlugin<DealsPlugin>("Deals");
+        return services;
+    }
+}
