@@ -13,6 +13,7 @@ using PartnerAssistant.People;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
 using PartnerAssistant.Knowledge;
+using PartnerAssistant.PartnerProgram;
 
 namespace PartnerAssistant;
 
@@ -78,6 +79,7 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddEdge(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
         services.AddDeals(configuration);
+        services.AddProgram(configuration);
         services.AddHostedService<AssistantStartup>();
         return services;
     }
