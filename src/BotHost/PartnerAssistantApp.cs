@@ -1,5 +1,7 @@
 using BotFramework;
 using BotHost.Admin;
+using BotHost.DirectLine;
+using BotHost.WebChat;
 using BotHost.Operations;
 using PartnerAssistant;
 
@@ -15,7 +17,9 @@ public static class PartnerAssistantApp
         var app = builder.Build();
         app.UseCorrelationHeader();
         app.MapHealthEndpoints();
+        app.MapWebChatPage();
         app.MapBotMessages();
+        app.MapDirectLine();
         app.MapAdminApi();
         app.AnnounceOnStart();
         return app;
@@ -38,6 +42,7 @@ public static class PartnerAssistantApp
         builder.Services.AddBotFramework(builder.Configuration);
         builder.Services.AddPartnerAssistant(builder.Configuration);
         builder.Services.AddAdminApi();
+        builder.Services.AddDirectLine(builder.Configuration);
         return builder;
     }
 }

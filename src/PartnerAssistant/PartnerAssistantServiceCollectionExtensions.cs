@@ -6,14 +6,16 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
+using PartnerAssistant.Conversation.LanguageModel;
 using PartnerAssistant.Conversation.Routing;
-using PartnerAssistant.Edge;
 using PartnerAssistant.Deals;
+using PartnerAssistant.Edge;
 using PartnerAssistant.People;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
 using PartnerAssistant.Knowledge;
 using PartnerAssistant.PartnerProgram;
+using PartnerAssistant.Prediction;
 
 namespace PartnerAssistant;
 
@@ -71,13 +73,16 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<IFunctionInvocationFilter, PluginTelemetryFilter>();
         services.AddSingleton<IInvokeHandler, AdaptiveCardActionHandler>();
+        services.AddTeamsInvokes();
         services.AddSingleton<AssistantBot>();
         services.AddSingleton<IBot>(sp => sp.GetRequiredService<AssistantBot>());
 
         services.AddAssistantPlugin<HelpPlugin>("Help");
+        services.AddLanguageModel(configuration);
         services.AddKnowledge(configuration);
         services.AddEdge(configuration);
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
+        services.AddPrediction(configuration);
         services.AddDeals(configuration);
         services.AddProgram(configuration);
         services.AddHostedService<AssistantStartup>();

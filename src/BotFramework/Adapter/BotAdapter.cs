@@ -22,6 +22,7 @@ public sealed class BotAdapter(
     ConnectorClient connector,
     IActivityDeduplicator deduplicator,
     ITurnErrorHandler errorHandler,
+    IEnumerable<IInProcessChannel> inProcessChannels,
     IOptions<BotOptions> options,
     TimeProvider time,
     ILogger<BotAdapter> logger)
@@ -107,6 +108,19 @@ public sealed class BotAdapter(
         await WriteResultAsync(http, activity, turn);
     }
 
+    /// <summary>
+    /// Runs a turn for an activity a channel in this process has already authenticated (the local
+    /// Direct Line endpoint): the bot's replies go to <paramref name="sink"/>. Returns the invoke
+    /// response for an invoke, else null. Errors are handled as for any turn: logged, and the user
+    /// gets the apology.
+    /// </summary>
+    public async Task<InvokeResponse?> ProcessActivityAsync(Activity activity, IActivitySink sink, IBot bot, CancellationToken cancellationToken)
+    {
+        var turn = new SinkTurnContext(activity, ChannelIdentity.Anonymous, sink);
+        await RunTurnAsync(turn, bot, cancellationToken);
+        return activity.Type == ActivityTypes.Invoke ? turn.InvokeResponse ?? new InvokeResponse(501) : null;
+    }
+
     /// <summary>Runs a callback as a turn in an existing conversation, to send proactive messages.</summary>
     public async Task ContinueConversationAsync(ConversationReference reference, Func<ITurnContext, CancellationToken, Task> callback, CancellationToken cancellationToken)
     {
@@ -121,7 +135,14 @@ public sealed class BotAdapter(
             Recipient = reference.Bot,
             Locale = reference.Locale,
         };
-        var turn = new TurnContext(activity, ChannelIdentity.Anonymous, connector, proactive: true);
+        ITurnContext turn = new TurnContext(activity, ChannelIdentity.Anonymous, connector, proactive: true);
+        if (inProcessChannels.FirstOrDefault(c => c.ChannelId == reference.ChannelId) is { } channel)
+        {
+            var sink = channel.FindSink(reference)
+                ?? throw new ConnectorException($"The {reference.ChannelId} conversation {reference.Conversation?.Id} no longer exists.", 404);
+            turn = new SinkTurnContext(activity, ChannelIdentity.Anonymous, sink);
+        }
+
         await callback(turn, cancellationToken);
     }
 
@@ -141,7 +162,7 @@ public sealed class BotAdapter(
         await ContinueConversationAsync(reference, callback, cancellationToken);
     }
 
-    private async Task RunTurnAsync(TurnContext turn, IBot bot, CancellationToken cancellationToken)
+    private async Task RunTurnAsync(ITurnContext turn, IBot bot, CancellationToken cancellationToken)
     {
         var activity = turn.Activity;
         using var span = BotTelemetry.Source.StartActivity("turn " + activity.Type, ActivityKind.Server);
@@ -187,7 +208,7 @@ public sealed class BotAdapter(
     }
 
     /// <summary>A typing indicator once a turn has run past the delay, renewed while it runs.</summary>
-    private async Task KeepTypingAsync(TurnContext turn, CancellationToken stop)
+    private async Task KeepTypingAsync(ITurnContext turn, CancellationToken stop)
     {
         try
         {

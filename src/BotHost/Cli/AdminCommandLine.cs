@@ -22,9 +22,13 @@ public static class AdminCommandLine
             return 0;
         });
         root.Subcommands.Add(DirectoryCommands.Create());
+        root.Subcommands.Add(TeamsCommands.Create());
         root.Subcommands.Add(KnowledgeCommands.Create());
         root.Subcommands.Add(EdgeCommands.Create());
-        root.Subcommands.Add(DealsCommands.Create());
+        // One "deals" group: registration commands and the prediction model's commands.
+        var deals = DealsCommands.Create();
+        PredictionCommands.AddTo(deals);
+        root.Subcommands.Add(deals);
         return root;
     }
 

@@ -14,7 +14,7 @@ internal static class DealsCommands
 
     public static Command Create()
     {
-        var deals = new Command("deals", "Deal registrations: CSV import and export, attribution, revenue and ROPI, program investment.");
+        var deals = new Command("deals", "Deal registrations (CSV import and export, attribution, revenue and ROPI, program investment) and the deal success model.");
         deals.Subcommands.Add(Import());
         deals.Subcommands.Add(Export());
         deals.Subcommands.Add(Attribution());

@@ -169,6 +169,22 @@ public sealed class AdaptiveCardBuilder
         return this;
     }
 
+    /// <summary>
+    /// A button that opens a dialog (<see cref="Conversation.IDialogProvider"/>): in Teams a task module
+    /// (<c>task/fetch</c>), in other channels the dialog's card is sent into the conversation.
+    /// </summary>
+    public AdaptiveCardBuilder OpenDialog(string title, string dialogId, JsonObject? data = null)
+    {
+        var payload = data?.DeepClone().AsObject() ?? [];
+        payload[DialogDataKey] = dialogId;
+        payload["msteams"] = new JsonObject { ["type"] = "task/fetch" };
+        _actions.Add(new JsonObject { ["type"] = "Action.Submit", ["title"] = title, ["data"] = payload });
+        return this;
+    }
+
+    /// <summary>The property of a card action's data that names the dialog it belongs to.</summary>
+    public const string DialogDataKey = "dialog";
+
     public AdaptiveCardBuilder OpenUrl(string title, string url)
     {
         _actions.Add(new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = title, ["url"] = url });

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using BotFramework.Schema;
+using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 
 namespace PartnerAssistant.Conversation;
@@ -7,8 +8,10 @@ namespace PartnerAssistant.Conversation;
 /// <summary>
 /// Universal Actions (<c>Action.Execute</c>): Teams sends an <c>adaptiveCard/action</c> invoke whose verb
 /// names the intent; the card in the function's reply replaces the card for everyone who sees it.
+/// Teams shows the invoke response only to the person who pressed the button, so the message that
+/// carried the card (the invoke's <c>replyToId</c>) is also updated, for everyone else in the chat.
 /// </summary>
-public sealed class AdaptiveCardActionHandler : IInvokeHandler
+public sealed class AdaptiveCardActionHandler(ILogger<AdaptiveCardActionHandler> logger) : IInvokeHandler
 {
     public string Name => "adaptiveCard/action";
 
@@ -23,10 +26,31 @@ public sealed class AdaptiveCardActionHandler : IInvokeHandler
 
         var data = action?["data"] as JsonObject ?? [];
         var reply = await bot.RunIntentAsync(turn, verb, new KernelArguments { ["utterance"] = "", ["value"] = data.ToJsonString() }, cancellationToken);
+        if (reply.Cards.Count > 0 && turn.Activity.ReplyToId is { Length: > 0 } cardMessageId)
+        {
+            await UpdateForEveryoneAsync(turn, cardMessageId, reply, cancellationToken);
+        }
+
         var body = reply.Cards.Count > 0
             ? new JsonObject { ["statusCode"] = 200, ["type"] = Attachment.AdaptiveCardContentType, ["value"] = reply.Cards[0].DeepClone() }
             : new JsonObject { ["statusCode"] = 200, ["type"] = "application/vnd.microsoft.activity.message", ["value"] = reply.Text };
         return new InvokeResponse(200, body);
+    }
+
+    private async Task UpdateForEveryoneAsync(AssistantTurn turn, string cardMessageId, AssistantReply reply, CancellationToken cancellationToken)
+    {
+        // The card alone, as in the invoke response: the message's other content is not the action's to
+        // change, and Teams clients refuse an update that would turn one message into several.
+        var update = new Activity { Type = ActivityTypes.Message, Id = cardMessageId, Attachments = [Attachment.AdaptiveCard(reply.Cards[0])] };
+        try
+        {
+            await turn.Context.UpdateActivityAsync(update, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The person who pressed the button still gets the new card from the invoke response.
+            logger.LogWarning(ex, "Could not update card message {ActivityId} for the other members", cardMessageId);
+        }
     }
 
     public InvokeResponse NotRegistered(Activity activity) =>

@@ -3,9 +3,11 @@ using System.Text.Json.Nodes;
 using BotFramework;
 using BotFramework.Adapter;
 using BotFramework.Schema;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Cards;
+using PartnerAssistant.Conversation.LanguageModel;
 using PartnerAssistant.Conversation.Routing;
 using PartnerAssistant.People;
 using PartnerAssistant.Help;
@@ -14,8 +16,9 @@ namespace PartnerAssistant.Conversation;
 
 /// <summary>
 /// Translates activities into assistant turns: finds who is speaking, keeps conversation state,
-/// picks the plugin function (card actions by name, free text through the router), and sends
-/// its reply. It decides nothing about deals or documents itself.
+/// picks the plugin function (card actions by name; free text through the language model when one
+/// is configured, else the offline router), and sends its reply. It decides nothing about deals or
+/// documents itself.
 /// </summary>
 public sealed class AssistantBot(
     DirectoryService directory,
@@ -26,7 +29,10 @@ public sealed class AssistantBot(
     HelpPlugin help,
     IEnumerable<IInvokeHandler> invokeHandlers,
     TimeProvider time,
-    ILogger<AssistantBot> logger) : IBot
+    ILogger<AssistantBot> logger,
+    LanguageModelConversation? languageModel = null,
+    BotAdapter? adapter = null,
+    IHostApplicationLifetime? lifetime = null) : IBot
 {
     public const string ConfirmIntent = "Conversation.Confirm";
     private static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(30);
@@ -71,21 +77,34 @@ public sealed class AssistantBot(
         var stateBefore = JsonSerializer.Serialize(state);
         var turn = new AssistantTurn(caller, context, utterance, state);
 
-        var reply = await DecideAsync(turn, cancellationToken);
+        var reply = await DecideAsync(turn, stateBefore, cancellationToken);
+        if (reply is not null)
+        {
+            await FinishAsync(turn, stateBefore, reply, context.SendActivityAsync, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends the reply (with a confirmation card when it asks for one) and saves what the turn changed.</summary>
+    private async Task FinishAsync(AssistantTurn turn, string stateBefore, AssistantReply reply,
+        Func<Activity, CancellationToken, Task<ResourceResponse>> send, CancellationToken cancellationToken)
+    {
+        var state = turn.State;
         if (reply.Confirmation is { } confirmation)
         {
             state.Confirmation = confirmation with { AskedAt = time.GetUtcNow() };
             reply = reply.WithCard(ConfirmationCard(confirmation));
         }
 
-        await context.SendActivityAsync(ToActivity(reply), cancellationToken);
+        await send(ToActivity(reply), cancellationToken);
         if (JsonSerializer.Serialize(state) != stateBefore)
         {
-            await store.SaveConversationAsync(key, state, cancellationToken);
+            await store.SaveConversationAsync(turn.ConversationKey, state, cancellationToken);
         }
     }
 
-    private async Task<AssistantReply> DecideAsync(AssistantTurn turn, CancellationToken cancellationToken)
+    /// <summary>The reply for a message; null when the language model is still working and its answer
+    /// will follow as a proactive message.</summary>
+    private async Task<AssistantReply?> DecideAsync(AssistantTurn turn, string stateBefore, CancellationToken cancellationToken)
     {
         var state = turn.State;
         var now = time.GetUtcNow();
@@ -143,12 +162,119 @@ public sealed class AssistantBot(
             }
         }
 
-        return await RunRoutedAsync(turn, turn.Utterance, cancellationToken);
+        return languageModel is null
+            ? await RunRoutedAsync(turn, turn.Utterance, cancellationToken)
+            : await AnswerWithLanguageModelAsync(languageModel, turn, stateBefore, cancellationToken);
     }
 
-    private async Task<AssistantReply> RunRoutedAsync(AssistantTurn turn, string utterance, CancellationToken cancellationToken)
+    private async Task<AssistantReply?> AnswerWithLanguageModelAsync(LanguageModelConversation model, AssistantTurn turn, string stateBefore, CancellationToken cancellationToken)
     {
-        var decision = await router.RouteAsync(utterance, turn.Caller.Role, cancellationToken);
+        // A slow answer outlives the channel's request, so the model works on the host's token, not the request's.
+        var work = model.RespondAsync(turn, lifetime?.ApplicationStopping ?? CancellationToken.None);
+        if (adapter is not null && CanAnswerLater(turn.Activity))
+        {
+            var first = await Task.WhenAny(work, Task.Delay(model.AcknowledgeAfter, time, cancellationToken));
+            if (first != work)
+            {
+                await turn.Context.SendActivityAsync(ToActivity(AssistantReply.Say("Working on it…")), cancellationToken);
+                _ = AnswerLaterAsync(adapter, turn, stateBefore, work);
+                return null;
+            }
+        }
+
+        return await FromOutcomeAsync(turn, await work, cancellationToken);
+    }
+
+    /// <summary>Delivers a slow answer into the same conversation once it is ready, then saves the state.</summary>
+    private async Task AnswerLaterAsync(BotAdapter botAdapter, AssistantTurn turn, string stateBefore, Task<LanguageModelOutcome> work)
+    {
+        var stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
+        var reference = turn.Activity.GetConversationReference();
+        try
+        {
+            LanguageModelOutcome outcome;
+            using (var typing = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+            {
+                var keepTyping = KeepTypingAsync(botAdapter, reference, typing.Token);
+                try
+                {
+                    outcome = await work;
+                }
+                finally
+                {
+                    await typing.CancelAsync();
+                    await keepTyping;
+                }
+            }
+
+            var reply = await FromOutcomeAsync(turn, outcome, stopping);
+            await botAdapter.ContinueConversationAsync(reference,
+                (proactive, ct) => FinishAsync(turn, stateBefore, reply, proactive.SendActivityAsync, ct), stopping);
+            logger.LogInformation("Delivered a slow language model answer to {Person}", turn.Caller.Person.Id);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not deliver the language model's answer to {Person}", turn.Caller.Person.Id);
+            try
+            {
+                await botAdapter.ContinueConversationAsync(reference,
+                    (proactive, ct) => proactive.SendTextAsync("Sorry, I couldn't finish that answer. Please ask again.", ct), stopping);
+            }
+            catch (Exception again)
+            {
+                logger.LogWarning(again, "Could not send the apology either");
+            }
+        }
+    }
+
+    /// <summary>Typing indicators while a slow answer is being worked on (Teams shows each for a few seconds).</summary>
+    private async Task KeepTypingAsync(BotAdapter botAdapter, ConversationReference reference, CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await botAdapter.ContinueConversationAsync(reference, (proactive, ct) => proactive.SendActivityAsync(new Activity { Type = ActivityTypes.Typing }, ct), stop);
+                await Task.Delay(TimeSpan.FromSeconds(3), time, stop);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (BotFramework.Connector.ConnectorException ex)
+        {
+            logger.LogDebug(ex, "Could not send a typing indicator");
+        }
+    }
+
+    /// <summary>When the model has no answer: say why and, where the offline router understands the request, answer it that way.</summary>
+    private async Task<AssistantReply> FromOutcomeAsync(AssistantTurn turn, LanguageModelOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (outcome.Reply is { } reply)
+        {
+            return reply;
+        }
+
+        var note = outcome.Problem == LanguageModelProblem.Busy ? LanguageModelOutcome.BusyMessage : LanguageModelOutcome.UnavailableMessage;
+        var decision = await router.RouteAsync(turn.Utterance, turn.Caller.Role, cancellationToken);
+        if (decision.Kind == RouteKind.Unknown)
+        {
+            return AssistantReply.Say(outcome.Problem == LanguageModelProblem.Busy ? note : note + " Please try again in a minute.");
+        }
+
+        var routed = await RunDecisionAsync(turn, decision, cancellationToken);
+        return routed with { Text = $"{note} Here is what I can tell without it:\n\n{routed.Text}" };
+    }
+
+    // Replies after the request has ended need a channel that accepts them (not expectReplies).
+    private static bool CanAnswerLater(Activity activity) =>
+        activity.DeliveryMode != DeliveryModes.ExpectReplies && Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out _);
+
+    private async Task<AssistantReply> RunRoutedAsync(AssistantTurn turn, string utterance, CancellationToken cancellationToken) =>
+        await RunDecisionAsync(turn, await router.RouteAsync(utterance, turn.Caller.Role, cancellationToken), cancellationToken);
+
+    private async Task<AssistantReply> RunDecisionAsync(AssistantTurn turn, RouteDecision decision, CancellationToken cancellationToken)
+    {
         logger.LogInformation("Routed to {Route} {Intent} with score {Score:F2}", decision.Kind, decision.Intent?.Id, decision.Score);
         switch (decision.Kind)
         {

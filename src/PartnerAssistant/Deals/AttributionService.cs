@@ -30,7 +30,7 @@ public sealed record RevenueReport(
 /// partner for one deal or a period, partner-influenced and partner-sourced revenue, and ROPI per partner
 /// and per partner type. For the vendor's sales reps and channel managers.
 /// </summary>
-public sealed class AttributionService(IServiceScopeFactory scopes, DirectoryService directory, IOptions<DealOptions> options)
+public sealed class AttributionService(IServiceScopeFactory scopes, DealDirectory directory, IOptions<DealOptions> options)
 {
     private DealOptions Settings => options.Value;
 
@@ -213,8 +213,8 @@ public sealed class AttributionService(IServiceScopeFactory scopes, DirectorySer
         r.ClosedOn ?? DealText.ToDate(r.SubmittedAtMs),
         r.Touches.Select(t => new AttributionTouch(t.PartnerId, t.Role, t.TouchedOn, t.Source == TouchSource.Registration, t.Id)).ToList());
 
-    private async Task<Dictionary<string, Organisation>> OrganisationsAsync(CancellationToken cancellationToken) =>
-        (await directory.ListOrganisationsAsync(cancellationToken)).ToDictionary(o => o.Id, StringComparer.Ordinal);
+    private async Task<IReadOnlyDictionary<string, Organisation>> OrganisationsAsync(CancellationToken cancellationToken) =>
+        await directory.OrganisationsAsync(cancellationToken);
 
     private static PartnerCredit Credit(string partnerId, decimal credit, int deals, IReadOnlyDictionary<string, Organisation> organisations)
     {

@@ -6,14 +6,20 @@ namespace PartnerAssistant.Deals;
 /// different customers it might be confused with (flagged, never merged).</summary>
 internal static class CustomerResolver
 {
+    /// <summary>The customer a name (or domain) means, and the one it might be confused with. A customer seen for the
+    /// first time is returned unsaved (<see cref="Customer.Id"/> 0) and is saved with the registration that brings it.</summary>
     public static async Task<(Customer Customer, Customer? PossibleMatch)> ResolveAsync(
         DealsDbContext db, string name, string? domain, double threshold, long nowMs, CancellationToken cancellationToken)
     {
+        // The same normalised name always has the same blocking key, so one indexed read of the key's
+        // customers finds the customer itself and the ones it might be confused with.
         var normalized = CustomerNames.Normalize(name);
-        var customer = await db.Customers.FirstOrDefaultAsync(c => c.NormalizedName == normalized, cancellationToken);
+        var key = CustomerNames.BlockingKey(normalized);
+        var bucket = await Bucket(db, key).ToListAsync(cancellationToken);
+        var customer = bucket.FirstOrDefault(c => c.NormalizedName == normalized);
         if (customer is null && domain is not null)
         {
-            customer = await db.Customers.FirstOrDefaultAsync(c => c.Domain == domain, cancellationToken);
+            customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Domain == domain, cancellationToken);
         }
 
         if (customer is null)
@@ -22,33 +28,39 @@ internal static class CustomerResolver
             {
                 Name = CustomerNames.DisplayName(name),
                 NormalizedName = normalized,
-                BlockingKey = CustomerNames.BlockingKey(normalized),
+                BlockingKey = key,
                 Domain = domain,
                 CreatedAtMs = nowMs,
             };
-            db.Customers.Add(customer);
-            await db.SaveChangesAsync(cancellationToken);
         }
         else if (customer.Domain is null && domain is not null)
         {
+            var id = customer.Id;
+            await db.Customers.Where(c => c.Id == id && c.Domain == null).ExecuteUpdateAsync(set => set.SetProperty(c => c.Domain, domain), cancellationToken);
             customer.Domain = domain;
         }
 
-        return (customer, await FindPossibleMatchAsync(db, customer, threshold, cancellationToken));
+        return (customer, BestMatch(customer, bucket.Where(c => c != customer && c.Id != customer.Id && c.BlockingKey == customer.BlockingKey), threshold));
     }
 
-    public static async Task<Customer?> FindPossibleMatchAsync(DealsDbContext db, Customer customer, double threshold, CancellationToken cancellationToken)
-    {
-        var candidates = await db.Customers.AsNoTracking()
-            .Where(c => c.BlockingKey == customer.BlockingKey && c.Id != customer.Id)
-            .ToListAsync(cancellationToken);
-        return candidates
+    /// <summary>The customers sharing a blocking key, with only the columns matching needs (no tracking).</summary>
+    private static IQueryable<Customer> Bucket(DealsDbContext db, string key) =>
+        db.Customers.AsNoTracking().Where(c => c.BlockingKey == key).Select(c => new Customer
+        {
+            Id = c.Id,
+            Name = c.Name,
+            NormalizedName = c.NormalizedName,
+            BlockingKey = c.BlockingKey,
+            Domain = c.Domain,
+        });
+
+    private static Customer? BestMatch(Customer customer, IEnumerable<Customer> candidates, double threshold) =>
+        candidates
             .Select(c => (Customer: c, Score: CustomerNames.Similarity(customer.NormalizedName, c.NormalizedName)))
             .Where(x => x.Score >= threshold)
             .OrderByDescending(x => x.Score)
             .Select(x => x.Customer)
             .FirstOrDefault();
-    }
 
     /// <summary>The customers a text names (same normalised name or domain) and those it might mean.</summary>
     public static async Task<(IReadOnlyList<Customer> Exact, IReadOnlyList<Customer> Possible)> FindAsync(
@@ -62,9 +74,11 @@ internal static class CustomerResolver
 
         var domain = CustomerNames.DomainOf(text);
         var key = CustomerNames.BlockingKey(normalized);
-        var candidates = await db.Customers.AsNoTracking()
-            .Where(c => c.BlockingKey == key || c.NormalizedName == normalized || (domain != null && c.Domain == domain))
-            .ToListAsync(cancellationToken);
+        var candidates = await Bucket(db, key).ToListAsync(cancellationToken);
+        if (domain is not null && !candidates.Any(c => c.Domain == domain))
+        {
+            candidates.AddRange(await db.Customers.AsNoTracking().Where(c => c.Domain == domain).ToListAsync(cancellationToken));
+        }
         var exact = candidates.Where(c => c.NormalizedName == normalized || (domain is not null && c.Domain == domain)).ToList();
         var possible = candidates
             .Where(c => !exact.Contains(c))

@@ -106,6 +106,9 @@ public sealed class DealRegistration
 
     public long CustomerId { get; set; }
 
+    /// <summary>Set only when the registration brings a new customer, so both are saved together.</summary>
+    public Customer? Customer { get; set; }
+
     /// <summary>The customer as the partner wrote it.</summary>
     public required string CustomerName { get; set; }
 

@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PartnerAssistant.Conversation;
@@ -9,13 +11,84 @@ namespace PartnerAssistant.Deals;
 /// Tells people about registrations outside their own turns, in Teams: channel managers get the
 /// approval card and overdue reviews; partners get decisions, reminders and expiry. Messages to a
 /// partner never name another partner. Delivery is best effort: a failure is logged, never undoes
-/// the change it reports.
+/// the change it reports. Work <see cref="Post"/>ed from a user's turn runs in the background, in
+/// order, so a partner's registration never waits for the Bot Connector calls to every manager;
+/// stopping the host sends what is still queued.
 /// </summary>
-public sealed class DealNotifier(IProactiveMessenger messenger, DirectoryService directory, IOptions<DealOptions> options, ILogger<DealNotifier> logger)
+public sealed class DealNotifier(IProactiveMessenger messenger, DirectoryService directory, DealDirectory cache, IOptions<DealOptions> options, ILogger<DealNotifier> logger)
+    : IHostedService
 {
+    private readonly Channel<Func<CancellationToken, Task>> _queue = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private Task? _worker;
+    private int _pending;
+
+    /// <summary>Queues notification work to run after the caller's change has been committed.</summary>
+    public void Post(Func<CancellationToken, Task> work)
+    {
+        Interlocked.Increment(ref _pending);
+        if (!_queue.Writer.TryWrite(work))
+        {
+            Interlocked.Decrement(ref _pending);
+            logger.LogWarning("A deal notification was dropped: the host is stopping");
+            return;
+        }
+
+        lock (_gate)
+        {
+            _worker ??= Task.Run(DrainAsync);
+        }
+    }
+
+    /// <summary>Completes when everything posted so far has been sent (tests and shutdown wait on this).</summary>
+    public async Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        while (Volatile.Read(ref _pending) > 0)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        try
+        {
+            await WhenIdleAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("{Count} deal notifications were not sent before the host stopped", Volatile.Read(ref _pending));
+        }
+
+        await _stopping.CancelAsync();
+    }
+
+    private async Task DrainAsync()
+    {
+        await foreach (var work in _queue.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await work(_stopping.Token);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "A deal notification failed");
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pending);
+            }
+        }
+    }
+
     public async Task RegistrationSubmittedAsync(RegistrationView view, IReadOnlyList<RegistrationView> competing, CancellationToken cancellationToken)
     {
-        var registrant = await directory.FindOrganisationAsync(view.PartnerId, cancellationToken);
+        var registrant = await cache.FindOrganisationAsync(view.PartnerId, cancellationToken);
         var state = view.Status == RegistrationStatus.UnderReview
             ? $"in review under {DealRules.Describe(view.ConflictRule ?? DealRules.Review)}" + (view.ConflictsWith.Count > 0 ? $" (conflicts with {string.Join(", ", view.ConflictsWith)})" : "")
             : "no conflict found";
@@ -74,8 +147,7 @@ public sealed class DealNotifier(IProactiveMessenger messenger, DirectoryService
         await SendAsync(await ChannelManagersAsync(cancellationToken), reply, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<string>> ChannelManagersAsync(CancellationToken cancellationToken) =>
-        (await directory.ListPeopleAsync(null, Role.ChannelManager, cancellationToken)).Where(p => p.Active).Select(p => p.Id).ToList();
+    private ValueTask<IReadOnlyList<string>> ChannelManagersAsync(CancellationToken cancellationToken) => cache.ChannelManagersAsync(cancellationToken);
 
     /// <summary>The submitter and the partner admins of the organisation: reminders must not be lost to a holiday.</summary>
     private async Task<IReadOnlyList<string>> OwnersAsync(RegistrationView view, CancellationToken cancellationToken)

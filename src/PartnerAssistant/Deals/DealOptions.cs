@@ -26,8 +26,8 @@ public sealed class DealOptions
     /// <summary>Days before expiry on which the owner is reminded. Default: 14 and 3.</summary>
     public List<int>? ReminderDays { get; set; }
 
-    /// <summary>Similarity (0–1, Jaro-Winkler on normalised names) from which a different customer is flagged
-    /// as a possible match. Default: 0.85.</summary>
+    /// <summary>Similarity (0–1, see <see cref="CustomerNames.Similarity"/>) from which a different customer is
+    /// flagged as a possible match. Default: 0.85.</summary>
     [Range(0.5, 1.0)]
     public double PossibleMatchThreshold { get; set; } = 0.85;
 

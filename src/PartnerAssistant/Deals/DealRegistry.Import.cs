@@ -114,7 +114,7 @@ public sealed partial class DealRegistry
     {
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
-        var organisations = (await directory.ListOrganisationsAsync(cancellationToken)).ToDictionary(o => o.Id);
+        var organisations = await directory.OrganisationsAsync(cancellationToken);
         var errors = new List<string>();
         int created = 0, updated = 0, unchanged = 0;
         await using var scope = scopes.CreateAsyncScope();
@@ -162,11 +162,12 @@ public sealed partial class DealRegistry
 
             var (customer, possibleMatch) = await CustomerResolver.ResolveAsync(db, record.Customer, record.CustomerDomain ?? CustomerNames.DomainOf(record.Customer), Settings.PossibleMatchThreshold, nowMs, cancellationToken);
             var registration = Create(record, record.Number ?? await NextNumberAsync(db, cancellationToken), customer.Id, possibleMatch?.Id, key, actor, Today(now));
+            registration.Customer = customer.Id == 0 ? customer : null;
             highest = Math.Max(highest, registration.Number);
             if (DealLifecycle.IsPendingReview(registration.Status))
             {
                 // A pending registration from a CRM is checked like a new one, so the review starts from the right rule.
-                var assessment = await ConflictDetector.AssessAsync(db, customer.Id, possibleMatch?.Id, registration.Products, registration.Role, registration.OrganisationId, nowMs, cancellationToken);
+                var assessment = await ConflictDetector.AssessAsync(db, customer.Id == 0 ? null : customer.Id, possibleMatch?.Id, registration.Products, registration.Role, registration.OrganisationId, nowMs, cancellationToken);
                 if (assessment.NeedsReview)
                 {
                     registration.Status = RegistrationStatus.UnderReview;

@@ -247,7 +247,7 @@ public sealed partial class DealRegistry
 
         var customerIds = rows.Select(r => r.CustomerId).Concat(rows.Where(r => r.PossibleMatchCustomerId is not null).Select(r => r.PossibleMatchCustomerId!.Value)).Distinct().ToList();
         var customers = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
-        var names = (await directory.ListOrganisationsAsync(cancellationToken)).ToDictionary(o => o.Id, o => o.Name);
+        var names = (await directory.OrganisationsAsync(cancellationToken)).ToDictionary(kv => kv.Key, kv => kv.Value.Name);
         var decisions = new Dictionary<long, List<DecisionView>>();
         if (withDecisions)
         {

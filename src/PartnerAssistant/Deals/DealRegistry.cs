@@ -19,7 +19,7 @@ namespace PartnerAssistant.Deals;
 /// </summary>
 public sealed partial class DealRegistry(
     IServiceScopeFactory scopes,
-    DirectoryService directory,
+    DealDirectory directory,
     IOptions<DealOptions> options,
     TimeProvider time,
     DealNotifier notifier,
@@ -37,7 +37,7 @@ public sealed partial class DealRegistry(
         RequirePartner(caller, "register deals");
         request = request.Normalized();
         var now = time.GetUtcNow();
-        var organisations = request.OtherPartners.Count > 0 ? await directory.ListOrganisationsAsync(cancellationToken) : [caller.Organisation];
+        IReadOnlyList<Organisation> organisations = request.OtherPartners.Count > 0 ? (await directory.OrganisationsAsync(cancellationToken)).Values.ToList() : [caller.Organisation];
         var problems = RegistrationValidator.Validate(request, caller.Organisation, organisations, Settings, Today(now));
         if (problems.Count > 0)
         {
@@ -51,28 +51,29 @@ public sealed partial class DealRegistry(
         }
 
         RegistrationResult result;
+        RegistrationView? forChannelTeam;
         try
         {
-            result = await RegisterOnceAsync(caller, request with { SubmissionKey = key }, organisations, now, cancellationToken);
+            (result, forChannelTeam) = await RegisterOnceAsync(caller, request with { SubmissionKey = key }, organisations, now, cancellationToken);
         }
-        catch (DbUpdateException ex)
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
         {
-            // Another delivery of the same submission committed first: its registration is the answer.
+            // The same submission was registered before (or by a delivery committing a moment earlier): the
+            // unique index on (organisation, key) refused this one, and the earlier registration is the answer.
             var existing = await FindBySubmissionAsync(caller, key, cancellationToken);
             if (existing is null)
             {
                 throw;
             }
 
-            logger.LogInformation(ex, "Submission {Key} of {Organisation} arrived twice at once; answered with {Number}", key, caller.OrganisationId, existing.NumberText);
+            logger.LogInformation(ex, "Submission {Key} of {Organisation} arrived again; answered with {Number}", key, caller.OrganisationId, existing.NumberText);
             return new RegistrationResult(existing, true, ConflictAssessment.None, null);
         }
 
-        if (!result.Duplicate)
+        if (forChannelTeam is not null)
         {
             logger.LogInformation("{Person} registered {Number} for {Customer}: {Status}", caller.Person.Id, result.Registration.NumberText, result.Registration.Customer, result.Registration.Status);
-            var full = await FindForNotificationAsync(result.Registration.Number, cancellationToken);
-            await notifier.RegistrationSubmittedAsync(full, await CompetingAsync(full, cancellationToken), cancellationToken);
+            notifier.Post(async ct => await notifier.RegistrationSubmittedAsync(forChannelTeam, await CompetingAsync(forChannelTeam, ct), ct));
         }
 
         return result;
@@ -91,22 +92,32 @@ public sealed partial class DealRegistry(
         }
 
         var now = time.GetUtcNow();
-        var organisations = request.OtherPartners.Count > 0 ? await directory.ListOrganisationsAsync(cancellationToken) : [caller.Organisation];
+        IReadOnlyList<Organisation> organisations = request.OtherPartners.Count > 0 ? (await directory.OrganisationsAsync(cancellationToken)).Values.ToList() : [caller.Organisation];
         var problems = RegistrationValidator.Validate(request, caller.Organisation, organisations, Settings, Today(now));
         if (problems.Count > 0)
         {
             return (problems, ConflictAssessment.None, null);
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<DealsDbContext>();
-        var (exact, possible) = await CustomerResolver.FindAsync(db, request.Customer, Settings.PossibleMatchThreshold, cancellationToken);
-        var assessment = await ConflictDetector.AssessAsync(db, exact.FirstOrDefault()?.Id, possible.FirstOrDefault()?.Id, request.Products, request.Role!.Value,
-            caller.OrganisationId, now.ToUnixTimeMilliseconds(), cancellationToken);
-        return ([], assessment, null);
+        return ([], await CheckConflictsAsync(caller, request.Customer, request.Products, request.Role!.Value, cancellationToken), null);
     }
 
-    private async Task<RegistrationResult> RegisterOnceAsync(Caller caller, RegistrationRequest request, IReadOnlyList<Organisation> organisations, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The conflict check a registration runs, without registering: the customer the name means (and a
+    /// possible match), then the active registrations that overlap in products, sorted by what they mean under
+    /// the rules of engagement. For a partner; the result names no other partner until it is turned into text.</summary>
+    public async Task<ConflictAssessment> CheckConflictsAsync(Caller caller, string customer, Products products, PartnerRole role, CancellationToken cancellationToken)
+    {
+        RequirePartner(caller, "register deals");
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DealsDbContext>();
+        var (exact, possible) = await CustomerResolver.FindAsync(db, customer, Settings.PossibleMatchThreshold, cancellationToken);
+        return await ConflictDetector.AssessAsync(db, exact.FirstOrDefault()?.Id, possible.FirstOrDefault()?.Id, products, role,
+            caller.OrganisationId, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+    }
+
+    /// <summary>The registration (or the earlier one with the same key), and for a new one the channel team's view of it.</summary>
+    private async Task<(RegistrationResult Result, RegistrationView? ForChannelTeam)> RegisterOnceAsync(
+        Caller caller, RegistrationRequest request, IReadOnlyList<Organisation> organisations, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         var today = Today(now);
@@ -122,20 +133,11 @@ public sealed partial class DealRegistry(
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({lockKey}))", cancellationToken);
         }
 
-        var existing = await db.Registrations.AsNoTracking()
-            .Where(r => r.OrganisationId == caller.OrganisationId && r.SubmissionKey == request.SubmissionKey)
-            .Select(r => r.Number)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (existing != 0)
-        {
-            await transaction.CommitAsync(cancellationToken);
-            var view = await FindAsync(caller, existing, cancellationToken);
-            return new RegistrationResult(view, true, ConflictAssessment.None, null);
-        }
-
+        // A repeated submission key is caught by the unique index when saving (see RegisterAsync): no read here.
         var (customer, possibleMatch) = await CustomerResolver.ResolveAsync(db, request.Customer, request.CustomerDomain, Settings.PossibleMatchThreshold, nowMs, cancellationToken);
         var role = request.Role!.Value;
-        var assessment = await ConflictDetector.AssessAsync(db, customer.Id, possibleMatch?.Id, request.Products, role, caller.OrganisationId, nowMs, cancellationToken);
+        var isNew = customer.Id == 0;
+        var assessment = await ConflictDetector.AssessAsync(db, isNew ? null : customer.Id, possibleMatch?.Id, request.Products, role, caller.OrganisationId, nowMs, cancellationToken);
         var number = await NextNumberAsync(db, cancellationToken);
         var registration = new DealRegistration
         {
@@ -162,12 +164,12 @@ public sealed partial class DealRegistry(
             registration.Touches.Add(new PartnerTouch { PartnerId = other.PartnerId, Role = other.Role, TouchedOn = today, Source = TouchSource.Listed, RecordedBy = caller.Person.Id, RecordedAtMs = nowMs });
         }
 
-        db.Registrations.Add(registration);
         var actor = Actor.Of(caller);
-        db.Audit.Add(actor.Entry("submitted", number, null, RegistrationStatus.Submitted, DealRules.Review, null, new
+        var audit = new List<AuditEntry>();
+        audit.Add(actor.Entry("submitted", number, null, RegistrationStatus.Submitted, DealRules.Review, null, new
         {
             customer = request.Customer,
-            customerId = customer.Id,
+            newCustomer = isNew,
             possibleMatchCustomerId = possibleMatch?.Id,
             products = DealCatalog.Describe(request.Products),
             amount = request.Amount,
@@ -185,17 +187,18 @@ public sealed partial class DealRegistry(
             registration.ConflictRule = assessment.Rule;
             registration.ConflictReason = assessment.PartnerReason(request.Products, role, Settings.ReviewBusinessDays);
             registration.ConflictsWith = string.Join(",", assessment.Conflicts.Concat(assessment.OwnOverlaps).Select(c => RegistrationNumber.Format(c.Number)));
-            db.Audit.Add(actor.Entry("status", number, RegistrationStatus.Submitted, RegistrationStatus.UnderReview, assessment.Rule, registration.ConflictReason,
+            audit.Add(actor.Entry("status", number, RegistrationStatus.Submitted, RegistrationStatus.UnderReview, assessment.Rule, registration.ConflictReason,
                 new { conflictsWith = registration.ConflictsWith, possibleMatchCustomerId = possibleMatch?.Id }, nowMs));
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await RegistrationWriter.InsertAsync(db, registration, isNew ? customer : null, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        var names = organisations.ToDictionary(o => o.Id, o => o.Name);
+        var names = (await directory.OrganisationsAsync(cancellationToken)).ToDictionary(kv => kv.Key, kv => kv.Value.Name);
         names[caller.OrganisationId] = caller.Organisation.Name;
         var result = ToView(registration, customer.Name, possibleMatch?.Name, names, internalView: false, nowMs, []);
-        return new RegistrationResult(result, false, assessment, assessment.NeedsReview ? null : assessment.CoexistenceNote(role));
+        var forChannelTeam = ToView(registration, customer.Name, possibleMatch?.Name, names, internalView: true, nowMs, []);
+        return (new RegistrationResult(result, false, assessment, assessment.NeedsReview ? null : assessment.CoexistenceNote(role)), forChannelTeam);
     }
 
     /// <summary>A channel manager approves or rejects a registration, citing the rule applied and a reason.
@@ -261,7 +264,8 @@ public sealed partial class DealRegistry(
 
         logger.LogInformation("{Person} {Decision} {Number} under {Rule}", caller.Person.Id, decision.Kind, RegistrationNumber.Format(number), decisionRule);
         var view = await FindForNotificationAsync(number, cancellationToken);
-        await notifier.DecisionAsync(view, ToView(decision), await CompetingAsync(view, cancellationToken), cancellationToken);
+        var decided = ToView(decision);
+        notifier.Post(async ct => await notifier.DecisionAsync(view, decided, await CompetingAsync(view, ct), ct));
         return view;
     }
 
@@ -447,13 +451,16 @@ public sealed partial class DealRegistry(
 
     private async Task<IReadOnlyList<RegistrationView>> CompetingAsync(RegistrationView view, CancellationToken cancellationToken)
     {
-        var competing = new List<RegistrationView>();
-        foreach (var other in view.ConflictsWith.Select(RegistrationNumber.Parse).OfType<long>().Where(n => n != view.Number))
+        var numbers = view.ConflictsWith.Select(RegistrationNumber.Parse).OfType<long>().Where(n => n != view.Number).ToList();
+        if (numbers.Count == 0)
         {
-            competing.Add(await FindForNotificationAsync(other, cancellationToken));
+            return [];
         }
 
-        return competing;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DealsDbContext>();
+        var rows = await db.Registrations.AsNoTracking().Where(r => numbers.Contains(r.Number)).Include(r => r.Touches).OrderBy(r => r.Number).ToListAsync(cancellationToken);
+        return await ToViewsAsync(db, rows, internalView: true, time.GetUtcNow().ToUnixTimeMilliseconds(), withDecisions: false, cancellationToken);
     }
 
     private static async Task SaveOrExplainAsync(DealsDbContext db, long number, CancellationToken cancellationToken)

@@ -62,7 +62,7 @@ public class DealsDbContext(DbContextOptions options) : DbContext(options)
             registration.HasIndex(r => new { r.CustomerId, r.Status });
             registration.HasIndex(r => new { r.OrganisationId, r.Status });
             registration.HasIndex(r => r.Status);
-            registration.HasOne<Customer>().WithMany().HasForeignKey(r => r.CustomerId).OnDelete(DeleteBehavior.Restrict);
+            registration.HasOne(r => r.Customer).WithMany().HasForeignKey(r => r.CustomerId).OnDelete(DeleteBehavior.Restrict);
             registration.HasOne<Customer>().WithMany().HasForeignKey(r => r.PossibleMatchCustomerId).OnDelete(DeleteBehavior.Restrict);
             registration.HasMany(r => r.Touches).WithOne().HasForeignKey(t => t.RegistrationId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -18,7 +18,9 @@ public static class DealsServiceCollectionExtensions
             .Validate(o => o.ExchangeRates.Values.All(rate => rate > 0), "Every rate in Deals:ExchangeRates must be above zero.")
             .ValidateOnStart();
         services.AddAssistantDbContext<DealsDbContext, SqliteDealsDbContext, PostgresDealsDbContext>(DealsDbContext.HistoryTable);
+        services.AddSingleton<DealDirectory>();
         services.AddSingleton<DealNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<DealNotifier>());
         services.AddSingleton<DealRegistry>();
         services.AddSingleton<AttributionService>();
         services.AddSingleton<IAssistantPreparation, DealsPreparation>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PartnerAssistant.Conversation;
+using PartnerAssistant.Conversation.LanguageModel;
 using PartnerAssistant.Conversation.Routing;
 using PartnerAssistant.Hosting;
 using PartnerAssistant.Knowledge.Answering;
@@ -65,7 +66,11 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddSingleton<KnowledgeRegistry>();
         services.AddSingleton<KnowledgeIngestor>();
         services.AddSingleton<KnowledgeRetriever>();
-        services.TryAddSingleton<IAnswerComposer, ExtractiveAnswerComposer>();
+        services.TryAddSingleton<ExtractiveAnswerComposer>();
+        // With a language model configured (its writer is registered only then) it writes the answers from the same passages.
+        services.TryAddSingleton<IAnswerComposer>(sp => sp.GetService<GroundedAnswerWriter>() is { } writer
+            ? ActivatorUtilities.CreateInstance<GroundedAnswerComposer>(sp, writer)
+            : sp.GetRequiredService<ExtractiveAnswerComposer>());
         services.AddSingleton<KnowledgeAnswerService>();
         services.AddSingleton<KnowledgeEditor>();
         services.AddSingleton<Evaluation.RetrievalEvaluation>();

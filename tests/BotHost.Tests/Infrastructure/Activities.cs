@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using BotHost.Tests.Infrastructure.Cards;
 
 namespace BotHost.Tests.Infrastructure;
 
@@ -69,11 +70,17 @@ public static class Activities
         return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
-    /// <summary>The replies of an expectReplies turn.</summary>
+    /// <summary>The replies of an expectReplies turn; every Adaptive Card in them must be valid 1.5.</summary>
     public static async Task<JsonArray> RepliesAsync(HttpResponseMessage response)
     {
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken);
-        return body!["activities"]!.AsArray();
+        var activities = body!["activities"]!.AsArray();
+        foreach (var activity in activities)
+        {
+            AdaptiveCardValidator.AssertValid(activity, "an expectReplies reply");
+        }
+
+        return activities;
     }
 }

@@ -41,6 +41,8 @@ public sealed class BotHostInstance : IAsyncDisposable
             ["Data:Folder"] = Path.Combine(Path.GetTempPath(), "pa-host-" + Guid.NewGuid().ToString("N")[..10]),
             ["Urls"] = $"http://127.0.0.1:{port ?? 0}",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Training the first-run deal model costs seconds; tests that need it turn it on.
+            ["Prediction:TrainAtFirstRun"] = "false",
             ["Bot:TypingDelay"] = "00:00:05",
             ["Bot:ConnectorRetryBaseDelay"] = "00:00:00.010",
             // Embedding the enablement corpus takes tens of seconds; tests that need it ingest what they need.

@@ -21,7 +21,7 @@ namespace BotHost.Tests.Infrastructure;
 /// client-credentials token endpoint, and a Bot Connector that records what the bot sends and
 /// can be told to fail first (429 with Retry-After, 5xx).
 /// </summary>
-public sealed class TestChannel : IAsyncDisposable
+public sealed partial class TestChannel : IAsyncDisposable
 {
     public const string AppId = "5b1f0c37-1d2e-4c55-9a0e-0a6f1c2d3e4f";
     public const string AppPassword = "test-secret-not-real";
@@ -59,6 +59,12 @@ public sealed class TestChannel : IAsyncDisposable
     public IReadOnlyList<ConnectorCall> Delivered => Calls.Where(c => c.Status < 300 && c.Activity is not null).ToList();
 
     public int TokensIssued => _tokensIssued;
+
+    /// <summary>
+    /// Cards the bot sent that are not valid Adaptive Card 1.5: each is refused with 400, as Teams
+    /// refuses a card it cannot render, and listed here; and disposing the channel fails its test class.
+    /// </summary>
+    public ConcurrentQueue<string> CardProblems { get; } = new();
 
 
     /// <summary>Settings that point the bot at this channel, in authenticated mode.</summary>
@@ -197,6 +203,14 @@ public sealed class TestChannel : IAsyncDisposable
             (status, retryAfter) = failure;
         }
 
+        var problems = new List<string>();
+        CheckCards(body, problems);
+        if (problems.Count > 0 && status < 300)
+        {
+            status = 400;
+            CardProblems.Enqueue($"{http.Request.Method} {http.Request.Path}: {string.Join("; ", problems)}\n{body!.ToJsonString()}");
+        }
+
         Calls.Enqueue(new ConnectorCall(http.Request.Method, Uri.UnescapeDataString(http.Request.Path.Value!), http.Request.Headers.Authorization.ToString(), status, body));
         if (status >= 300)
         {
@@ -205,13 +219,18 @@ public sealed class TestChannel : IAsyncDisposable
                 http.Response.Headers.RetryAfter = retryAfter;
             }
 
-            return Results.StatusCode(status);
+            return status == 400
+                ? Results.Json(new { error = new { code = "BadArgument", message = "The activity carries an Adaptive Card that is not valid Adaptive Card 1.5." } }, statusCode: 400)
+                : Results.StatusCode(status);
         }
 
         return http.Request.Path == "/v3/conversations"
             ? Results.Json(new { id = "created-" + Guid.NewGuid().ToString("N")[..8], activityId = "1" })
             : Results.Json(new { id = "sent-" + Calls.Count });
     }
+
+    /// <summary>Adds what is wrong with the activity's Adaptive Cards (TestChannel.Cards.cs; absent where this file is linked alone).</summary>
+    partial void CheckCards(JsonObject? activity, List<string> problems);
 
     private static JsonObject Jwk(RsaSecurityKey key, params string[] endorsements)
     {
@@ -238,6 +257,11 @@ public sealed class TestChannel : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (!CardProblems.IsEmpty)
+        {
+            // Fails the test class whose fixture owns this channel, naming every invalid card.
+            throw new InvalidOperationException("The bot sent Adaptive Cards that are not valid 1.5:\n" + string.Join("\n", CardProblems));
+        }
     }
 }
 

@@ -33,15 +33,19 @@ public sealed class CustomerNamesTests
         Assert.Equal(expected, CustomerNames.DomainOf(text));
 
     [Fact]
-    public void Similarity_ContosoPharma_IsAPossibleMatchOfContoso_ButFabrikamIsNot()
+    public void Similarity_ContosoPharma_IsAPossibleMatchOfContoso_ButOtherCompaniesAreNot()
     {
         var pharma = CustomerNames.Similarity(CustomerNames.Normalize("Contoso Pharma"), CustomerNames.Normalize("Contoso Ltd"));
         var typo = CustomerNames.Similarity("contosso", "contoso");
         var unrelated = CustomerNames.Similarity("fabrikam", "contoso");
+        var sisterCompany = CustomerNames.Similarity("contoso pharma", "contoso bank");
+        var otherWord = CustomerNames.Similarity("alton foods", "alton farms");
 
         Assert.InRange(pharma, 0.85, 0.99);
         Assert.InRange(typo, 0.9, 0.999);
         Assert.InRange(unrelated, 0, 0.6);
+        Assert.InRange(sisterCompany, 0, 0.8);
+        Assert.InRange(otherWord, 0, 0.8);
         Assert.Equal(1, CustomerNames.Similarity("contoso", "contoso"));
     }
 

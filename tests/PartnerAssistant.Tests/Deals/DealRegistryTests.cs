@@ -53,6 +53,46 @@ public sealed class DealRegistryTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task RegisterAsync_EveryField_ReadsBackAsSubmitted(DatabaseProvider provider)
+    {
+        await using var host = await DealsTestHost.CreateAsync(provider);
+        var priya = await host.CallerAsync("priya-patel");
+        var manager = await host.CallerAsync("maya-chen");
+        var close = DateOnly.FromDateTime(DealsTestHost.Start.UtcDateTime).AddDays(100);
+
+        var result = await host.Registry.RegisterAsync(priya, new RegistrationRequest
+        {
+            Customer = "Humongous Insurance Group plc",
+            CustomerDomain = "humongousinsurance.com",
+            Opportunity = "Claims analytics – phase 2",
+            Products = Products.AiStudio | Products.EdgeRuntime,
+            Amount = 123_456.78m,
+            Currency = "eur",
+            ExpectedClose = close,
+            Role = PartnerRole.Reseller,
+            OtherPartners = [new InvolvedPartner("meridian", PartnerRole.Influence), new InvolvedPartner("vectorline", PartnerRole.IsvComponent)],
+            SubmissionKey = "every-field",
+        }, Ct);
+        var stored = await host.Registry.FindAsync(manager, result.Registration.Number, Ct);
+        var audit = await host.Registry.AuditAsync(manager, result.Registration.Number, Ct);
+        var again = await host.Registry.IsRegisteredAsync(priya, "humongousinsurance.com", Ct);
+
+        Assert.Equal(("bluewave", "priya-patel", "Humongous Insurance Group plc", "Claims analytics – phase 2"), (stored.PartnerId, stored.SubmittedBy, stored.Customer, stored.Opportunity));
+        Assert.Equal((Products.AiStudio | Products.EdgeRuntime, 123_456.78m, "EUR", close, PartnerRole.Reseller), (stored.Products, stored.Amount, stored.Currency, stored.ExpectedClose, stored.Role));
+        Assert.Equal((RegistrationStatus.Submitted, DealsTestHost.Start, (DateTimeOffset?)null, false), (stored.Status, stored.SubmittedAt, stored.ProtectedUntil, stored.Extended));
+        Assert.Equal(
+            [("bluewave", PartnerRole.Reseller, TouchSource.Registration), ("meridian", PartnerRole.Influence, TouchSource.Listed), ("vectorline", PartnerRole.IsvComponent, TouchSource.Listed)],
+            stored.Touches.Select(t => (t.PartnerId, t.Role, t.Source)));
+        Assert.All(stored.Touches, t => Assert.Equal(DateOnly.FromDateTime(DealsTestHost.Start.UtcDateTime), t.TouchedOn));
+        var submitted = Assert.Single(audit);
+        Assert.Equal(("submitted", "priya-patel", "partner-user", RegistrationStatus.Submitted), (submitted.Action, submitted.Actor, submitted.ActorRole, submitted.ToStatus!.Value));
+        Assert.Contains("\"submissionKey\":\"every-field\"", submitted.Details);
+        // The new customer is known by its domain from now on.
+        Assert.Equal(result.Registration.Number, Assert.Single(again.Own).Number);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task RegisterAsync_KeystoneResellerOnContoso_GoesToReviewCitingRoE1WithoutNamingBluewave(DatabaseProvider provider)
     {
         await using var host = await DealsTestHost.CreateAsync(provider);
@@ -69,7 +109,7 @@ public sealed class DealRegistryTests
         Assert.Empty(view.ConflictsWith);
 
         // The channel manager gets the approval card with the evidence: the other registration and partner.
-        var toManager = Assert.Single(host.Messenger.To("maya-chen"));
+        var toManager = Assert.Single(await host.MessagesToAsync("maya-chen"));
         Assert.Contains("DR-1042", toManager.Text);
         var card = toManager.Cards.Single().ToJsonString();
         Assert.Contains("Bluewave Solutions", card);
@@ -154,7 +194,7 @@ public sealed class DealRegistryTests
         var db = scope.ServiceProvider.GetRequiredService<DealsDbContext>();
         Assert.Equal(1, await db.Registrations.CountAsync(r => r.SubmissionKey == "card-submit-7f3a", Ct));
         Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "submitted" && a.RegistrationNumber == results[0].Registration.Number, Ct));
-        Assert.Single(host.Messenger.To("maya-chen"));
+        Assert.Single(await host.MessagesToAsync("maya-chen"));
     }
 
     [Theory]
@@ -244,7 +284,7 @@ public sealed class DealRegistryTests
         var lukas = await host.CallerAsync("lukas-meyer");
         var manager = await host.CallerAsync("maya-chen");
         var conflicting = await host.Registry.RegisterAsync(lukas, DealsTestHost.Request("Contoso", PartnerRole.Reseller), Ct);
-        host.Messenger.Clear();
+        await host.ClearMessagesAsync();
         host.Time.Advance(TimeSpan.FromHours(5));
 
         var decided = await host.Registry.DecideAsync(manager, conflicting.Registration.Number, approve: true,
@@ -254,10 +294,10 @@ public sealed class DealRegistryTests
         Assert.Equal(DealsTestHost.Start.AddHours(5).AddDays(90), decided.ProtectedUntil);
         var decision = Assert.Single(decided.Decisions);
         Assert.Equal(("RoE-4", DecisionKind.Approved, "maya-chen"), (decision.Rule, decision.Kind, decision.DecidedBy));
-        var toKeystone = Assert.Single(host.Messenger.To("lukas-meyer"));
+        var toKeystone = Assert.Single(await host.MessagesToAsync("lukas-meyer"));
         Assert.Contains("approved", toKeystone.Text);
         Assert.Contains("RoE-4", toKeystone.Text);
-        var toBluewave = host.Messenger.To("priya-patel").Concat(host.Messenger.To("tom-becker")).ToList();
+        var toBluewave = (await host.MessagesToAsync("priya-patel")).Concat(await host.MessagesToAsync("tom-becker")).ToList();
         Assert.Equal(2, toBluewave.Count);
         Assert.All(toBluewave, m => Assert.Contains("DR-1042", m.Text));
         Assert.All(toBluewave, m => Assert.DoesNotContain("Keystone", m.Text));
@@ -336,7 +376,7 @@ public sealed class DealRegistryTests
         var lukas = await host.CallerAsync("lukas-meyer");
         var number = (await host.Registry.RegisterAsync(priya, DealsTestHost.Request("Coho Winery"), Ct)).Registration.Number;
         await host.Registry.DecideAsync(manager, number, approve: true, null, null, Ct);
-        host.Messenger.Clear();
+        await host.ClearMessagesAsync();
 
         host.Time.Advance(TimeSpan.FromDays(70));
         var nothingYet = await host.Registry.RunMaintenanceAsync(Ct);
@@ -353,12 +393,12 @@ public sealed class DealRegistryTests
         Assert.Empty(again.Reminded);
         Assert.Equal([$"DR-{number}"], second.Reminded);
         Assert.Equal([$"DR-{number}"], expiry.Expired);
-        var toPriya = host.Messenger.To("priya-patel");
+        var toPriya = await host.MessagesToAsync("priya-patel");
         Assert.Equal(3, toPriya.Count);
         Assert.Contains("loses protection in 13 days", toPriya[0].Text);
         Assert.Contains("loses protection in 3 days", toPriya[1].Text);
         Assert.Contains("has expired", toPriya[2].Text);
-        Assert.Equal(3, host.Messenger.To("tom-becker").Count);
+        Assert.Equal(3, (await host.MessagesToAsync("tom-becker")).Count);
         Assert.Equal(RegistrationStatus.Expired, (await host.Registry.FindAsync(priya, number, Ct)).Status);
 
         // Expired protects nobody: the same registration by another partner is no conflict now.
@@ -374,7 +414,7 @@ public sealed class DealRegistryTests
         var priya = await host.CallerAsync("priya-patel");
         var manager = await host.CallerAsync("maya-chen");
         var number = (await host.Registry.RegisterAsync(priya, DealsTestHost.Request("Lucerne Publishing"), Ct)).Registration.Number;
-        host.Messenger.Clear();
+        await host.ClearMessagesAsync();
 
         host.Time.Advance(TimeSpan.FromDays(1));
         var notYet = await host.Registry.RunMaintenanceAsync(Ct);
@@ -386,7 +426,7 @@ public sealed class DealRegistryTests
         Assert.Empty(notYet.Overdue);
         Assert.Equal([$"DR-{number}"], due.Overdue);
         Assert.Empty(repeat.Overdue);
-        var message = Assert.Single(host.Messenger.To("maya-chen"));
+        var message = Assert.Single(await host.MessagesToAsync("maya-chen"));
         Assert.Contains("overdue", message.Text);
         Assert.True(Assert.Single(queue).IsOverdue);
     }

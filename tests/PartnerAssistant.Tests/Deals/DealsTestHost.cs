@@ -48,6 +48,20 @@ public sealed class DealsTestHost : IAsyncDisposable
         return new DealsTestHost(services, time, messenger);
     }
 
+    /// <summary>The proactive messages a person got, once everything queued has been sent.</summary>
+    public async Task<IReadOnlyList<AssistantReply>> MessagesToAsync(string personId)
+    {
+        await Services.Get<DealNotifier>().WhenIdleAsync(TestContext.Current.CancellationToken);
+        return Messenger.To(personId);
+    }
+
+    /// <summary>Forgets the messages sent so far (after waiting for queued ones).</summary>
+    public async Task ClearMessagesAsync()
+    {
+        await Services.Get<DealNotifier>().WhenIdleAsync(TestContext.Current.CancellationToken);
+        Messenger.Clear();
+    }
+
     public async Task<Caller> CallerAsync(string personId) =>
         await Services.Get<DirectoryService>().FindByPersonIdAsync(personId, TestContext.Current.CancellationToken)
         ?? throw new InvalidOperationException($"No person {personId}.");

@@ -34,6 +34,8 @@ public sealed class AssistantServices : IAsyncDisposable
         {
             ["Data:Folder"] = folder,
             ["Database:Provider"] = provider.ToString(),
+            // Training the first-run deal model costs seconds; tests that need it turn it on.
+            ["Prediction:TrainAtFirstRun"] = "false",
             // Embedding the whole enablement corpus takes tens of seconds; tests that need it turn it on.
             ["Knowledge:IngestOnStart"] = "false",
         };

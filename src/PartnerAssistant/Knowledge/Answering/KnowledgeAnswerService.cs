@@ -31,13 +31,17 @@ public sealed partial class KnowledgeAnswerService(
         if (retrieval.Hits.Count == 0 || best < settings.AbstainBelow)
         {
             logger.LogInformation("No answer for a question from {Person} (best similarity {Similarity:F2})", caller.Person.Id, best);
-            answer = new KnowledgeAnswer(id, question, false,
-                $"I don't know. The enablement documents I can search don't cover that, and I won't guess. Please ask {settings.EnablementContact}; I've noted the question so the team can add an answer.",
-                [], [], best);
+            answer = DontKnow(id, question, best, settings);
         }
         else
         {
             answer = await ComposeAsync(id, retrieval, settings, cancellationToken);
+            if (answer.Citations.Count == 0)
+            {
+                // Nothing vouches for an answer that cites no passage (a language model that abstained, or invented its sources).
+                logger.LogInformation("The composed answer for {Person} cited no passage; answering that I don't know", caller.Person.Id);
+                answer = DontKnow(id, question, best, settings);
+            }
         }
 
         await registry.RecordQuestionAsync(new KnowledgeQuestionRow
@@ -55,6 +59,11 @@ public sealed partial class KnowledgeAnswerService(
         }, cancellationToken);
         return answer;
     }
+
+    private static KnowledgeAnswer DontKnow(string id, string question, double best, KnowledgeOptions settings) =>
+        new(id, question, false,
+            $"I don't know. The enablement documents I can search don't cover that, and I won't guess. Please ask {settings.EnablementContact}; I've noted the question so the team can add an answer.",
+            [], [], best);
 
     /// <summary>Stores a thumbs up or down on an answer the caller was given.</summary>
     public async Task<bool> RecordFeedbackAsync(Caller caller, string questionId, bool helpful, string? reason, CancellationToken cancellationToken)

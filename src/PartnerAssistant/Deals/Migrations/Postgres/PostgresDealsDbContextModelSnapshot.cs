@@ -486,7 +486,7 @@ namespace PartnerAssistant.Deals.Migrations.Postgres
 
             modelBuilder.Entity("PartnerAssistant.Deals.DealRegistration", b =>
                 {
-                    b.HasOne("PartnerAssistant.Deals.Customer", null)
+                    b.HasOne("PartnerAssistant.Deals.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -496,6 +496,8 @@ namespace PartnerAssistant.Deals.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("PossibleMatchCustomerId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Customer");
                 });
 
             modelBuilder.Entity("PartnerAssistant.Deals.PartnerTouch", b =>

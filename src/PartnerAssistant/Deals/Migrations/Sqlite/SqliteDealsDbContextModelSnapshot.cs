@@ -466,7 +466,7 @@ namespace PartnerAssistant.Deals.Migrations.Sqlite
 
             modelBuilder.Entity("PartnerAssistant.Deals.DealRegistration", b =>
                 {
-                    b.HasOne("PartnerAssistant.Deals.Customer", null)
+                    b.HasOne("PartnerAssistant.Deals.Customer", "Customer")
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -476,6 +476,8 @@ namespace PartnerAssistant.Deals.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("PossibleMatchCustomerId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Customer");
                 });
 
             modelBuilder.Entity("PartnerAssistant.Deals.PartnerTouch", b =>

@@ -1,0 +1,198 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BotFramework.Adapter;
+using BotFramework.Schema;
+using PartnerAssistant.Cards;
+
+namespace BotHost.DirectLine;
+
+/// <summary>
+/// Delivers what a Direct Line client posts to the bot in this process and keeps the bot's replies
+/// for the client to poll. It also stands in for what Web Chat cannot do and Teams can:
+/// Web Chat 4.18 ignores <c>Action.Execute</c> and has no dialogs, so those cards are shown with
+/// Action.Submit buttons whose presses this channel turns back into the invokes Teams would send
+/// (<c>adaptiveCard/action</c>, <c>task/fetch</c>, <c>task/submit</c>), and their answers into
+/// updated or new messages.
+/// </summary>
+public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineTranscript transcript, TimeProvider time)
+{
+    public const string ChannelId = "directline";
+    public const string BotId = "partner-assistant";
+    public const string BotName = "Partner Assistant";
+
+    /// <summary>Data key of a rewritten Action.Execute: the verb, and the message and attachment holding the card.</summary>
+    public const string ExecuteKey = "directline.execute";
+
+    /// <summary>Data key on a dialog card's buttons: the message that shows the dialog.</summary>
+    public const string DialogMessageKey = "directline.dialogMessage";
+
+    private const string CardContentType = "application/vnd.microsoft.card.adaptive";
+
+    /// <summary>Sends the bot the conversationUpdate of a new conversation, so it greets the user.</summary>
+    public async Task StartAsync(DirectLineConversation conversation, string serviceUrl, CancellationToken cancellationToken)
+    {
+        await conversation.TurnGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (conversation.Started)
+            {
+                return;
+            }
+
+            conversation.Started = true;
+            var update = Incoming(conversation, serviceUrl, new Activity { Type = ActivityTypes.ConversationUpdate });
+            update.MembersAdded = [new ChannelAccount { Id = BotId, Name = BotName }, User(conversation)];
+            await adapter.ProcessActivityAsync(update, transcript.SinkFor(conversation), bot, cancellationToken);
+        }
+        finally
+        {
+            conversation.TurnGate.Release();
+        }
+    }
+
+    /// <summary>Takes an activity a client posted: echoes it, runs the bot's turn, returns the id it got.</summary>
+    public async Task<string> PostAsync(DirectLineConversation conversation, Activity posted, string serviceUrl, CancellationToken cancellationToken)
+    {
+        var activity = Incoming(conversation, serviceUrl, posted);
+        // Direct Line echoes the user's own activity: Web Chat marks a message sent when it sees it.
+        conversation.Append(activity);
+        if (activity.Type == ActivityTypes.Typing)
+        {
+            return activity.Id!;
+        }
+
+        await conversation.TurnGate.WaitAsync(cancellationToken);
+        try
+        {
+            var sink = transcript.SinkFor(conversation);
+            var value = activity.Value as JsonObject;
+            if (value?[ExecuteKey] is JsonObject execute)
+            {
+                await ExecuteAsync(conversation, activity, value, execute, sink, cancellationToken);
+            }
+            else if (value?["msteams"]?["type"]?.GetValue<string>() == "task/fetch")
+            {
+                await RunDialogAsync(conversation, activity, value, "task/fetch", null, sink, cancellationToken);
+            }
+            else if (value?[AdaptiveCardBuilder.DialogDataKey] is JsonValue && value[DialogMessageKey] is JsonValue dialogMessage)
+            {
+                await RunDialogAsync(conversation, activity, value, "task/submit", dialogMessage.GetValue<string>(), sink, cancellationToken);
+            }
+            else
+            {
+                await adapter.ProcessActivityAsync(activity, sink, bot, cancellationToken);
+            }
+        }
+        finally
+        {
+            conversation.TurnGate.Release();
+        }
+
+        return activity.Id!;
+    }
+
+    private async Task ExecuteAsync(DirectLineConversation conversation, Activity pressed, JsonObject value, JsonObject execute, DirectLineTranscript.Sink sink, CancellationToken cancellationToken)
+    {
+        var messageId = execute["activityId"]?.GetValue<string>();
+        var data = value.DeepClone().AsObject();
+        data.Remove(ExecuteKey);
+        var invoke = AsInvoke(pressed, "adaptiveCard/action", new JsonObject
+        {
+            ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = execute["verb"]?.DeepClone(), ["data"] = data },
+            ["trigger"] = "manual",
+        }, messageId);
+        var response = await adapter.ProcessActivityAsync(invoke, sink, bot, cancellationToken);
+        var body = response?.Body as JsonObject;
+        var type = body?["type"]?.GetValue<string>();
+        if (type == CardContentType && body!["value"] is JsonObject card && messageId is not null && !sink.Updated.Contains(messageId))
+        {
+            // The bot did not update the message itself (as the Teams handler does for everyone): show the new card.
+            transcript.ReplaceCard(conversation, messageId, execute["attachment"]?.GetValue<int>() ?? 0, card);
+        }
+        else if (body?["value"] is JsonValue text && type == "application/vnd.microsoft.activity.message")
+        {
+            await sink.SendAsync(new Activity { Type = ActivityTypes.Message, Text = text.ToString(), ReplyToId = messageId }, cancellationToken);
+        }
+        else if (body?["value"]?["message"] is JsonValue error)
+        {
+            await sink.SendAsync(new Activity { Type = ActivityTypes.Message, Text = error.ToString(), ReplyToId = messageId }, cancellationToken);
+        }
+    }
+
+    private async Task RunDialogAsync(DirectLineConversation conversation, Activity pressed, JsonObject value, string name, string? dialogMessageId, DirectLineTranscript.Sink sink, CancellationToken cancellationToken)
+    {
+        var data = value.DeepClone().AsObject();
+        data.Remove(DialogMessageKey);
+        var invoke = AsInvoke(pressed, name, new JsonObject { ["data"] = data, ["context"] = new JsonObject { ["theme"] = "default" } }, dialogMessageId);
+        var response = await adapter.ProcessActivityAsync(invoke, sink, bot, cancellationToken);
+        var task = response?.Body?["task"] as JsonObject;
+        var kind = task?["type"]?.GetValue<string>();
+        if (kind == "continue" && task!["value"]?["card"]?["content"] is JsonObject card)
+        {
+            var title = task["value"]?["title"]?.GetValue<string>() ?? "";
+            if (dialogMessageId is not null)
+            {
+                transcript.ReplaceCard(conversation, dialogMessageId, 0, card, title);
+            }
+            else
+            {
+                var shown = new Activity { Type = ActivityTypes.Message, Text = title, TextFormat = "markdown", Attachments = [Attachment.AdaptiveCard(card)] };
+                await sink.SendAsync(shown, cancellationToken);
+            }
+        }
+        else if (kind == "message")
+        {
+            await sink.SendAsync(new Activity { Type = ActivityTypes.Message, Text = task!["value"]?.ToString() }, cancellationToken);
+        }
+        else if (dialogMessageId is not null && response?.Status == 200)
+        {
+            // Teams closes the dialog; here its card stays in the transcript, so replace it with a note.
+            var closed = conversation.Find(dialogMessageId);
+            if (closed is not null)
+            {
+                closed["attachments"] = new JsonArray();
+                closed["text"] = $"✓ Sent: {closed["text"]?.GetValue<string>() ?? "form"}";
+                conversation.Append(closed.Deserialize<Activity>(BotJson.Options)!);
+            }
+        }
+    }
+
+    /// <summary>The posted activity as the bot sees it: addressing, ids and the user come from this channel and the token.</summary>
+    private Activity Incoming(DirectLineConversation conversation, string serviceUrl, Activity posted) => new()
+    {
+        Type = posted.Type,
+        Id = conversation.NextActivityId(),
+        Timestamp = time.GetUtcNow(),
+        ChannelId = ChannelId,
+        ServiceUrl = serviceUrl,
+        From = User(conversation),
+        Recipient = new ChannelAccount { Id = BotId, Name = BotName, Role = "bot" },
+        Conversation = new ConversationAccount { Id = conversation.Id, ConversationType = "personal", IsGroup = false },
+        Text = posted.Text,
+        TextFormat = posted.TextFormat,
+        Attachments = posted.Attachments,
+        Entities = posted.Entities,
+        ChannelData = posted.ChannelData,
+        Value = posted.Value,
+        Name = posted.Name,
+        Locale = posted.Locale,
+    };
+
+    private static Activity AsInvoke(Activity pressed, string name, JsonObject value, string? replyToId) => new()
+    {
+        Type = ActivityTypes.Invoke,
+        Name = name,
+        Id = pressed.Id,
+        Timestamp = pressed.Timestamp,
+        ChannelId = pressed.ChannelId,
+        ServiceUrl = pressed.ServiceUrl,
+        From = pressed.From,
+        Recipient = pressed.Recipient,
+        Conversation = pressed.Conversation,
+        Locale = pressed.Locale,
+        ReplyToId = replyToId,
+        Value = value,
+    };
+
+    internal static ChannelAccount User(DirectLineConversation conversation) => new() { Id = conversation.UserId, Name = conversation.UserName, Role = "user" };
+}

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BotHost.Tests.Infrastructure;
+
+/// <summary>
+/// A chat-completions endpoint on loopback that answers in Azure OpenAI's wire format (and OpenAI's, at
+/// <c>/v1/chat/completions</c>) with responses a test scripts in order: assistant text, tool calls with
+/// <c>finish_reason: "tool_calls"</c>, error statuses with Retry-After, or a response held until the test
+/// releases it. It records every request body, so tests can read what the model was shown.
+/// </summary>
+public sealed class FakeChatModelServer : IAsyncDisposable
+{
+    public const string Deployment = "gpt-4o-partner";
+    public const string ApiKey = "fake-model-key";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<Func<HttpContext, Task<IResult>>> _script = new();
+    private int _calls;
+
+    private FakeChatModelServer(WebApplication app) => _app = app;
+
+    public Uri Endpoint { get; private set; } = null!;
+
+    /// <summary>Every request, in the order received.</summary>
+    public ConcurrentQueue<ModelRequest> Requests { get; } = new();
+
+    /// <summary>Settings that turn the assistant's language model on, pointed at this server.</summary>
+    public Dictionary<string, string?> Settings() => new()
+    {
+        ["AzureOpenAI:Endpoint"] = Endpoint.ToString(),
+        ["AzureOpenAI:Deployment"] = Deployment,
+        ["AzureOpenAI:ApiKey"] = ApiKey,
+        ["AzureOpenAI:MaxRetryDelay"] = "00:00:00.200",
+    };
+
+    public static async Task<FakeChatModelServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new FakeChatModelServer(app);
+        app.MapPost("/openai/deployments/{deployment}/chat/completions", (Delegate)server.HandleAsync);
+        app.MapPost("/v1/chat/completions", (Delegate)server.HandleAsync);
+        await app.StartAsync();
+        server.Endpoint = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        return server;
+    }
+
+    /// <summary>The next response: the assistant's final text (<c>finish_reason: "stop"</c>).</summary>
+    public FakeChatModelServer Reply(string text) => Enqueue(_ => Task.FromResult(Completion(new JsonObject { ["role"] = "assistant", ["content"] = text }, "stop")));
+
+    /// <summary>The next response: the model asks for one or more tool calls; names as Semantic Kernel advertises them (<c>Plugin-Function</c>).</summary>
+    public FakeChatModelServer CallTools(params (string Function, object Arguments)[] calls) => Enqueue(_ =>
+    {
+        var toolCalls = new JsonArray();
+        foreach (var (function, arguments) in calls)
+        {
+            toolCalls.Add(new JsonObject
+            {
+                ["id"] = $"call_{Interlocked.Increment(ref _calls)}",
+                ["type"] = "function",
+                ["function"] = new JsonObject { ["name"] = function, ["arguments"] = JsonSerializer.Serialize(arguments) },
+            });
+        }
+
+        return Task.FromResult(Completion(new JsonObject { ["role"] = "assistant", ["content"] = null, ["tool_calls"] = toolCalls }, "tool_calls"));
+    });
+
+    /// <summary>The next response: an error status, as Azure OpenAI sends it (429 carries Retry-After).</summary>
+    public FakeChatModelServer Fail(int status, string? retryAfter = null) => Enqueue(http =>
+    {
+        if (retryAfter is not null)
+        {
+            http.Response.Headers.RetryAfter = retryAfter;
+        }
+
+        var error = new JsonObject
+        {
+            ["error"] = new JsonObject
+            {
+                ["code"] = status == 429 ? "429" : status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["message"] = status == 429 ? "Requests to the ChatCompletions_Create Operation have exceeded the token rate limit. Please retry later." : "The server had an error.",
+            },
+        };
+        return Task.FromResult<IResult>(Results.Json(error, statusCode: status));
+    });
+
+    /// <summary>The next response waits for <paramref name="release"/>, then answers with the assistant's text.</summary>
+    public FakeChatModelServer ReplyAfter(Task release, string text) => Enqueue(async _ =>
+    {
+        await release;
+        return Completion(new JsonObject { ["role"] = "assistant", ["content"] = text }, "stop");
+    });
+
+    private FakeChatModelServer Enqueue(Func<HttpContext, Task<IResult>> response)
+    {
+        _script.Enqueue(response);
+        return this;
+    }
+
+    private async Task<IResult> HandleAsync(HttpContext http)
+    {
+        var body = await JsonSerializer.DeserializeAsync<JsonObject>(http.Request.Body) ?? [];
+        Requests.Enqueue(new ModelRequest(http.Request.Path, http.Request.Query["api-version"], http.Request.Headers["api-key"], http.Request.Headers.Authorization, body));
+        if (!_script.TryDequeue(out var next))
+        {
+            return Results.Json(new JsonObject { ["error"] = new JsonObject { ["code"] = "invalid_request_error", ["message"] = "The fake model has no scripted response left." } }, statusCode: 400);
+        }
+
+        return await next(http);
+    }
+
+    private static IResult Completion(JsonObject message, string finishReason) => Results.Json(new JsonObject
+    {
+        ["id"] = "chatcmpl-" + Guid.NewGuid().ToString("N")[..12],
+        ["object"] = "chat.completion",
+        ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        ["model"] = "gpt-4o-2024-11-20",
+        ["system_fingerprint"] = "fp_test",
+        ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["logprobs"] = null, ["finish_reason"] = finishReason }),
+        ["usage"] = new JsonObject { ["prompt_tokens"] = 120, ["completion_tokens"] = 20, ["total_tokens"] = 140 },
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>One chat-completions request as the fake model received it.</summary>
+public sealed record ModelRequest(string Path, string? ApiVersion, string? ApiKey, string? Authorization, JsonObject Body)
+{
+    public IReadOnlyList<JsonObject> Messages => Body["messages"]?.AsArray().OfType<JsonObject>().ToList() ?? [];
+
+    /// <summary>The functions advertised to the model, as <c>Plugin-Function</c>.</summary>
+    public IReadOnlyList<string> ToolNames => Body["tools"]?.AsArray().Select(t => t!["function"]!["name"]!.GetValue<string>()).ToList() ?? [];
+
+    /// <summary>The results of tool calls the model was sent back, in order.</summary>
+    public IReadOnlyList<string> ToolResults => Messages.Where(m => Role(m) == "tool").Select(Content).ToList();
+
+    public string SystemPrompt => Messages.Where(m => Role(m) == "system").Select(Content).FirstOrDefault() ?? "";
+
+    public IReadOnlyList<(string Role, string Text)> Conversation => Messages.Select(m => (Role(m), Content(m))).ToList();
+
+    private static string Role(JsonObject message) => message["role"]?.GetValue<string>() ?? "";
+
+    // Content is a string or an array of parts, depending on the client.
+    private static string Content(JsonObject message) => message["content"] switch
+    {
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+        JsonArray parts => string.Concat(parts.Select(p => p?["text"]?.GetValue<string>() ?? "")),
+        _ => "",
+    };
+}
