@@ -25,7 +25,7 @@ public sealed record RevenueFigures(int WonDeals, decimal WonRevenue, decimal Pa
     decimal Mdf, decimal Rebates, decimal Enablement, decimal Investment, double? Ropi);
 
 public sealed record TimeToValueFigures(int Partners, int Reached, double? MedianDays, double? AverageDays, double? WithinTargetShare, int TargetDays, int Waiting, int WaitingBeyondTarget,
-    IReadOnlyList<(string Label, int Partners)> Buckets);
+    IReadOnlyList<LabelCount> Buckets);
 
 public sealed record ChannelCost(decimal Cost, double NewCustomers, decimal? Cac);
 
@@ -33,7 +33,10 @@ public sealed record CacFigures(ChannelCost Partner, ChannelCost? Direct, string
 
 public sealed record CltvGroup(string AcquiredBy, int Customers, decimal AverageLifetimeRevenue, decimal TotalRevenue);
 
-public sealed record RegistrationFigures(IReadOnlyList<(string Status, int Count)> ByStatus, int PendingReviews, int OverdueReviews);
+/// <summary>A count under a label (a chart bar); a record rather than a tuple so it serialises to JSON with its names.</summary>
+public sealed record LabelCount(string Label, int Count);
+
+public sealed record RegistrationFigures(IReadOnlyList<LabelCount> ByStatus, int PendingReviews, int OverdueReviews);
 
 public sealed record MdfFigures(decimal Budget, decimal Committed, decimal PaidInPeriod, int OpenRequests, int OpenClaims);
 
@@ -215,7 +218,7 @@ public sealed class ProgramMetricsService(
         Row("time_to_value", "median_days", "", m.TimeToValue.MedianDays);
         Row("time_to_value", "within_target_share", $"{m.TimeToValue.TargetDays} days", m.TimeToValue.WithinTargetShare);
         Row("time_to_value", "waiting", "", m.TimeToValue.Waiting);
-        foreach (var (label, count) in m.TimeToValue.Buckets)
+        foreach (var (label, count) in m.TimeToValue.Buckets.Select(b => (b.Label, b.Count)))
         {
             Row("time_to_value", "partners_by_days", label, count);
         }
@@ -249,7 +252,7 @@ public sealed class ProgramMetricsService(
             Row("cltv", "average_lifetime_revenue", group.AcquiredBy, group.AverageLifetimeRevenue);
         }
 
-        foreach (var (status, count) in m.Registrations.ByStatus)
+        foreach (var (status, count) in m.Registrations.ByStatus.Select(b => (b.Label, b.Count)))
         {
             Row("registrations", "by_status", status, count);
         }
@@ -274,8 +277,8 @@ public sealed class ProgramMetricsService(
         var eligible = records.Where(r => filter.To.DayNumber - ProgramText.ToDate(r.InvitedAtMs).DayNumber >= target).ToList();
         var within = eligible.Count(r => r.TimeToValueDays <= target && r.FirstWonOn <= filter.To);
         (string Label, int Min, int Max)[] ranges = [("0–30", 0, 30), ("31–60", 31, 60), ("61–90", 61, 90), ("91–180", 91, 180), ("181+", 181, int.MaxValue)];
-        var buckets = ranges.Select(b => (b.Label, reached.Count(d => d >= b.Min && d <= b.Max))).ToList();
-        buckets.Add(("not yet", waiting.Count));
+        var buckets = ranges.Select(b => new LabelCount(b.Label, reached.Count(d => d >= b.Min && d <= b.Max))).ToList();
+        buckets.Add(new LabelCount("not yet", waiting.Count));
         return new TimeToValueFigures(records.Count, reached.Count, Median(reached), reached.Count == 0 ? null : Math.Round(reached.Average(), 1),
             eligible.Count == 0 ? null : Math.Round(within / (double)eligible.Count, 3), target, waiting.Count,
             waiting.Count(r => filter.To.DayNumber - ProgramText.ToDate(r.InvitedAtMs).DayNumber > target), buckets);
@@ -375,7 +378,7 @@ public sealed class ProgramMetricsService(
         var pending = await registrations.Where(r => r.Status == RegistrationStatus.Submitted || r.Status == RegistrationStatus.UnderReview)
             .GroupBy(r => r.ReviewDueAtMs <= nowMs).Select(g => new { Overdue = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         return new RegistrationFigures(
-            Enum.GetValues<RegistrationStatus>().Select(s => (DealLifecycle.Describe(s), byStatus.FirstOrDefault(b => b.Status == s)?.Count ?? 0)).ToList(),
+            Enum.GetValues<RegistrationStatus>().Select(s => new LabelCount(DealLifecycle.Describe(s), byStatus.FirstOrDefault(b => b.Status == s)?.Count ?? 0)).ToList(),
             pending.Sum(p => p.Count), pending.Where(p => p.Overdue).Sum(p => p.Count));
     }
 
