@@ -93,8 +93,10 @@
       empty(container, (options && options.emptyText) || 'No figures for this filter.');
       return;
     }
-    const width = 600, height = 220, left = 56, bottom = 36, top = 14;
-    const max = Math.max(...values, 0) * 1.1 || 1;
+    const width = (options && options.width) || 600, height = 220, left = 56, bottom = 36, top = 14;
+    // Counts get a scale in whole steps of a quarter, so the axis never shows the same rounded number twice.
+    const top4 = Math.max(...values, 0) * 1.1;
+    const max = options && options.integer ? Math.max(4, Math.ceil(top4 / 4) * 4) : top4 || 1;
     const plotH = height - bottom - top, plotW = width - left - 8;
     const group = plotW / categories.length;
     const barW = Math.max(2, Math.min(40, (group * 0.8) / series.length));
@@ -154,12 +156,12 @@
       return;
     }
     const width = 600, height = 200, left = 40, bottom = 30, top = 12;
-    const plotW = width - left - 16, plotH = height - bottom - top;
+    const plotW = width - left - 36, plotH = height - bottom - top;
     const x = (i) => left + (labels.length === 1 ? plotW / 2 : (plotW * i) / (labels.length - 1));
     const y = (v) => top + plotH - (plotH * (v - min)) / (max - min);
     const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'line chart' });
     for (let t = min; t <= max; t += (max - min) / 5) {
-      svg.append(el('line', { x1: left, x2: width - 16, y1: y(t), y2: y(t), class: 'axis' }));
+      svg.append(el('line', { x1: left, x2: width - 36, y1: y(t), y2: y(t), class: 'axis' }));
       svg.append(el('text', { x: left - 6, y: y(t) + 4, 'text-anchor': 'end' }, format(t)));
     }
     labels.forEach((label, i) => svg.append(el('text', { x: x(i), y: height - 10, 'text-anchor': 'middle' }, label)));
@@ -212,11 +214,11 @@
       { name: 'Partner-influenced', colour: colours.influenced, values: m.monthly.map(p => p.influenced) },
       { name: 'Partner-sourced', colour: colours.sourced, values: m.monthly.map(p => p.sourced) },
       { name: 'Attributed', colour: colours.attributed, values: m.monthly.map(p => p.attributed) },
-    ], money, { label: 'partner revenue by month', emptyText: 'No won deals in this period.' });
+    ], money, { label: 'partner revenue by month', emptyText: 'No won deals in this period.', width: 1200 });
     hbars($('chart-ropi'), m.byPartnerType.map(t => ({ label: t.partnerType, value: t.ropi })), v => number(v, 1) + '×', colours.attributed,
       'No program investment recorded for this period, so no ROPI.');
     bars($('chart-ttv'), ttv.buckets.map(b => b.label), [{ name: 'Partners', colour: colours.sourced, values: ttv.buckets.map(b => b.count) }],
-      v => number(v), { label: 'partners by days to first won deal', emptyText: 'No partners invited in view.' });
+      v => number(v), { label: 'partners by days to first won deal', emptyText: 'No partners invited in view.', integer: true });
     line($('chart-psat-trend'), psat.trend.map(q => q.quarter), psat.trend.map(q => q.averageScore), 0, 10, v => number(v, 1));
     hbars($('chart-psat-type'), psat.byPartnerType.map(g => ({ label: g.name, value: g.averageScore })), v => number(v, 1), colours.influenced,
       'No survey answers in this period.');
@@ -227,7 +229,7 @@
       'No customer revenue recorded.');
     bars($('chart-registrations'), m.registrations.byStatus.map(s => s.label),
       [{ name: 'Registrations', colour: colours.influenced, values: m.registrations.byStatus.map(s => s.count) }],
-      v => number(v), { label: 'registrations by status', emptyText: 'No registrations submitted in this period.' });
+      v => number(v), { label: 'registrations by status', emptyText: 'No registrations submitted in this period.', integer: true });
     hbars($('chart-mdf'), [
       { label: 'Budget', value: m.mdf.budget, colour: colours.direct },
       { label: 'Committed', value: m.mdf.committed, colour: colours.attributed },

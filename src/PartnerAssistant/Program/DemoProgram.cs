@@ -44,6 +44,22 @@ public static class DemoProgram
         ("harbor", 2, [6, 6, 6, 5, 6], null),
     ];
 
+    private static readonly Dictionary<string, int> InvitedDaysBeforeFirstWin = new(StringComparer.Ordinal)
+    {
+        ["bluewave"] = 62, ["keystone"] = 48, ["harbor"] = 124, ["vectorline"] = 85, ["meridian"] = 71, ["skyway"] = 103,
+    };
+
+    private static async Task<Dictionary<string, DateOnly>> FirstWinsAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        var deals = scope.ServiceProvider.GetRequiredService<DealsDbContext>();
+        var won = await (from r in deals.Registrations.AsNoTracking()
+                         join t in deals.Touches.AsNoTracking() on r.Id equals t.RegistrationId
+                         where r.Status == RegistrationStatus.Won && r.ClosedOn != null
+                         select new { t.PartnerId, ClosedOn = r.ClosedOn!.Value }).ToListAsync(cancellationToken);
+        return won.GroupBy(w => w.PartnerId).ToDictionary(g => g.Key, g => g.Min(w => w.ClosedOn), StringComparer.Ordinal);
+    }
+
     internal static async Task SeedAsync(IServiceProvider services, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -56,9 +72,14 @@ public static class DemoProgram
         await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ProgramDbContext>();
 
+        var firstWins = await FirstWinsAsync(services, cancellationToken);
         foreach (var (partner, certified, reference, offer) in Partners)
         {
-            var joined = organisations[partner].JoinedAt;
+            // The demo deal book covers recent months only: each partner is dated as invited some weeks before its
+            // first won deal, so time to value shows a believable spread (some within the 90-day target, some not).
+            var joined = firstWins.TryGetValue(partner, out var firstWin)
+                ? new DateTimeOffset(firstWin.AddDays(-InvitedDaysBeforeFirstWin[partner]).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
+                : organisations[partner].JoinedAt;
             db.Partners.Add(new PartnerRecord
             {
                 OrganisationId = partner,
