@@ -92,36 +92,14 @@ public sealed class ProgramMetricsService(
         var (fromDay, toDay) = (filter.From.DayNumber, filter.To.DayNumber);
         var (fromMs, toMs) = (ProgramText.ToUnixMs(filter.From), ProgramText.ToUnixMs(filter.To.AddDays(1)));
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ProgramDbContext>();
-        var deals = scope.ServiceProvider.GetRequiredService<DealsDbContext>();
-        var sql = new Sql(db);
-        var partnerIn = restrict ? sql.In(ids) : null;
-
-        // Revenue: won deals in the period, those with a touch by a partner in view (influenced), sourced by one, and credit.
-        var dealFilter = restrict ? $"AND EXISTS (SELECT 1 FROM program_deal_credits c WHERE c.registration_id = d.registration_id AND c.partner_id IN ({partnerIn}))" : "";
-        var sourcedFilter = restrict ? $"d.sourcing_partner_id IN ({partnerIn})" : "d.sourcing_partner_id IS NOT NULL";
-        var monthly = await sql.QueryAsync($"""
-            SELECT d.closed_month,
-                   SUM(CASE WHEN d.has_partner_touch = {sql.True} {dealFilter} THEN d.revenue_cents ELSE 0 END),
-                   SUM(CASE WHEN {sourcedFilter} THEN d.revenue_cents ELSE 0 END),
-                   COUNT(*), SUM(d.revenue_cents)
-            FROM program_won_deals d
-            WHERE d.closed_day >= @from AND d.closed_day <= @to
-            GROUP BY d.closed_month
-            """, r => (Month: I(r, 0), Influenced: L(r, 1), Sourced: L(r, 2), Deals: I(r, 3), Revenue: L(r, 4)),
-            cancellationToken, ("from", fromDay), ("to", toDay));
-        var credits = await sql.QueryAsync($"""
-            SELECT c.partner_id, c.closed_month, SUM(c.credit_cents)
-            FROM program_deal_credits c
-            WHERE c.closed_day >= @from AND c.closed_day <= @to {(restrict ? $"AND c.partner_id IN ({partnerIn})" : "")}
-            GROUP BY c.partner_id, c.closed_month
-            """, r => (Partner: r.GetString(0), Month: I(r, 1), Cents: L(r, 2)), cancellationToken, ("from", fromDay), ("to", toDay));
-        var attributedByPartner = credits.GroupBy(c => c.Partner).ToDictionary(g => g.Key, g => g.Sum(c => c.Cents) / 100m, StringComparer.Ordinal);
-        var attributedByMonth = credits.GroupBy(c => c.Month).ToDictionary(g => g.Key, g => g.Sum(c => c.Cents) / 100m);
+        List<ProgramInvestment> investments;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var deals = scope.ServiceProvider.GetRequiredService<DealsDbContext>();
+            investments = await deals.Investments.AsNoTracking().Where(i => i.PeriodEnd >= filter.From && i.PeriodStart <= filter.To).ToListAsync(cancellationToken);
+        }
 
         // Program investment (MDF paid, rebates, enablement) from the deals capability's table, pro-rated to the period as ROPI there is.
-        var investments = await deals.Investments.AsNoTracking().Where(i => i.PeriodEnd >= filter.From && i.PeriodStart <= filter.To).ToListAsync(cancellationToken);
         decimal mdf = 0, rebates = 0, enablement = 0;
         var investmentByPartner = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var investment in investments.Where(i => byId.ContainsKey(i.PartnerId)))
@@ -133,8 +111,39 @@ public sealed class ProgramMetricsService(
             investmentByPartner[investment.PartnerId] = investmentByPartner.GetValueOrDefault(investment.PartnerId) + (investment.Total * share);
         }
 
-        var attributed = attributedByPartner.Where(kv => byId.ContainsKey(kv.Key)).Sum(kv => kv.Value);
         var investmentTotal = Math.Round(mdf + rebates + enablement, 2);
+
+        // Revenue: won deals in the period, those with a touch by a partner in view (influenced), sourced by one, and credit.
+        string DealFilter(string? partnerIn) => restrict ? $"AND EXISTS (SELECT 1 FROM program_deal_credits c WHERE c.registration_id = d.registration_id AND c.partner_id IN ({partnerIn}))" : "";
+        string SourcedFilter(string? partnerIn) => restrict ? $"d.sourcing_partner_id IN ({partnerIn})" : "d.sourcing_partner_id IS NOT NULL";
+        var monthlyTask = WithSqlAsync(restrict, ids, (sql, partnerIn) => sql.QueryAsync($"""
+            SELECT d.closed_month,
+                   SUM(CASE WHEN d.has_partner_touch = {sql.True} {DealFilter(partnerIn)} THEN d.revenue_cents ELSE 0 END),
+                   SUM(CASE WHEN {SourcedFilter(partnerIn)} THEN d.revenue_cents ELSE 0 END),
+                   COUNT(*), SUM(d.revenue_cents)
+            FROM program_won_deals d
+            WHERE d.closed_day >= @from AND d.closed_day <= @to
+            GROUP BY d.closed_month
+            """, r => (Month: I(r, 0), Influenced: L(r, 1), Sourced: L(r, 2), Deals: I(r, 3), Revenue: L(r, 4)),
+            cancellationToken, ("from", fromDay), ("to", toDay)), cancellationToken);
+        var creditsTask = WithSqlAsync(restrict, ids, (sql, partnerIn) => sql.QueryAsync($"""
+            SELECT c.partner_id, c.closed_month, SUM(c.credit_cents)
+            FROM program_deal_credits c
+            WHERE c.closed_day >= @from AND c.closed_day <= @to {(restrict ? $"AND c.partner_id IN ({partnerIn})" : "")}
+            GROUP BY c.partner_id, c.closed_month
+            """, r => (Partner: r.GetString(0), Month: I(r, 1), Cents: L(r, 2)), cancellationToken, ("from", fromDay), ("to", toDay)), cancellationToken);
+        // The other figures do not depend on these sums: their queries run meanwhile, each on its own connection.
+        var timeToValueTask = TimeToValueAsync(byId, filter, cancellationToken);
+        var psatTask = psat.SummaryAsync(filter.From, filter.To, byId, allPartners: !restrict, withComments: internalView, cancellationToken);
+        var registrationsTask = RegistrationsAsync(restrict, ids, fromMs, toMs, cancellationToken);
+        var mdfTask = MdfAsync(restrict, ids, filter, fromMs, toMs, cancellationToken);
+        var customersTask = CustomersAsync(restrict, ids, byId, internalView, filter, investmentTotal, cancellationToken);
+        var monthly = await monthlyTask;
+        var credits = await creditsTask;
+        var attributedByPartner = credits.GroupBy(c => c.Partner).ToDictionary(g => g.Key, g => g.Sum(c => c.Cents) / 100m, StringComparer.Ordinal);
+        var attributedByMonth = credits.GroupBy(c => c.Month).ToDictionary(g => g.Key, g => g.Sum(c => c.Cents) / 100m);
+
+        var attributed = attributedByPartner.Where(kv => byId.ContainsKey(kv.Key)).Sum(kv => kv.Value);
         var revenue = new RevenueFigures(
             monthly.Sum(m => m.Deals), monthly.Sum(m => m.Revenue) / 100m, monthly.Sum(m => m.Influenced) / 100m, monthly.Sum(m => m.Sourced) / 100m,
             attributed, Math.Round(mdf, 2), Math.Round(rebates, 2), Math.Round(enablement, 2), investmentTotal, Ropi(attributed, investmentTotal));
@@ -156,11 +165,11 @@ public sealed class ProgramMetricsService(
             .OrderByDescending(t => t.Attributed).ThenBy(t => t.PartnerType, StringComparer.Ordinal)
             .ToList();
 
-        var timeToValue = await TimeToValueAsync(db, byId, filter, cancellationToken);
-        var psatSummary = await psat.SummaryAsync(filter.From, filter.To, byId, allPartners: !restrict, withComments: internalView, cancellationToken);
-        var (cac, cltv) = await CustomersAsync(db, sql, restrict, partnerIn, byId, internalView, filter, investmentTotal, cancellationToken);
-        var registrations = await RegistrationsAsync(deals, restrict, ids, fromMs, toMs, cancellationToken);
-        var mdfFigures = await MdfAsync(db, restrict, ids, filter, fromMs, toMs, cancellationToken);
+        var (cac, cltv) = await customersTask;
+        var timeToValue = await timeToValueTask;
+        var psatSummary = await psatTask;
+        var registrations = await registrationsTask;
+        var mdfFigures = await mdfTask;
 
         var scopeName = internalView ? (filter.FiltersPartners ? "filtered partners" : "program") : caller.Organisation.Name;
         return new ProgramMetrics(scopeName, filter, dealOptions.Value.ReportingCurrency, inView.Count, time.GetUtcNow(), watch.ElapsedMilliseconds,
@@ -266,10 +275,12 @@ public sealed class ProgramMetricsService(
         return csv.ToString();
     }
 
-    private async Task<TimeToValueFigures> TimeToValueAsync(ProgramDbContext db, IReadOnlyDictionary<string, Organisation> inView, MetricsFilter filter, CancellationToken cancellationToken)
+    private async Task<TimeToValueFigures> TimeToValueAsync(IReadOnlyDictionary<string, Organisation> inView, MetricsFilter filter, CancellationToken cancellationToken)
     {
         var target = onboardingOptions.Value.TimeToValueTargetDays;
         var toMs = ProgramText.ToUnixMs(filter.To.AddDays(1));
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ProgramDbContext>();
         var records = (await db.Partners.AsNoTracking().Where(p => p.InvitedAtMs < toMs).ToListAsync(cancellationToken)).Where(p => inView.ContainsKey(p.OrganisationId)).ToList();
         var reached = records.Where(r => r.TimeToValueDays is not null && r.FirstWonOn <= filter.To).Select(r => r.TimeToValueDays!.Value).Order().ToList();
         var waiting = records.Where(r => r.TimeToValueDays is null || r.FirstWonOn > filter.To).ToList();
@@ -284,8 +295,8 @@ public sealed class ProgramMetricsService(
             waiting.Count(r => filter.To.DayNumber - ProgramText.ToDate(r.InvitedAtMs).DayNumber > target), buckets);
     }
 
-    private static async Task<(CacFigures Cac, IReadOnlyList<CltvGroup> Cltv)> CustomersAsync(
-        ProgramDbContext db, Sql sql, bool restrict, string? partnerIn, IReadOnlyDictionary<string, Organisation> inView, bool internalView,
+    private async Task<(CacFigures Cac, IReadOnlyList<CltvGroup> Cltv)> CustomersAsync(
+        bool restrict, IReadOnlyList<string> ids, IReadOnlyDictionary<string, Organisation> inView, bool internalView,
         MetricsFilter filter, decimal investment, CancellationToken cancellationToken)
     {
         const string FirstDeal = """
@@ -294,15 +305,41 @@ public sealed class ProgramMetricsService(
             """;
         var (fromDay, toDay) = (filter.From.DayNumber, filter.To.DayNumber);
         var toMonth = (filter.To.Year * 100) + filter.To.Month;
+        // The three scans below are independent: each runs on its own connection.
         // New customers: customers whose first won deal closed in the period (every registered deal came through a partner).
-        var newCustomers = await sql.ScalarAsync($"""
+        var newCustomersTask = WithSqlAsync(restrict, ids, (sql, partnerIn) => sql.ScalarAsync($"""
             SELECT COUNT(*) FROM program_won_deals d
             WHERE d.closed_day >= @from AND d.closed_day <= @to AND d.has_partner_touch = {sql.True}
               {(restrict ? $"AND d.sourcing_partner_id IN ({partnerIn})" : "")}
               AND {FirstDeal}
-            """, cancellationToken, ("from", fromDay), ("to", toDay));
+            """, cancellationToken, ("from", fromDay), ("to", toDay)), cancellationToken);
+        var acquiredTask = WithSqlAsync(restrict, ids, (sql, partnerIn) => sql.QueryAsync($"""
+            SELECT d.sourcing_partner_id, COUNT(*), SUM(r.total)
+            FROM program_won_deals d
+            JOIN (SELECT deal_customer_id, SUM(amount_cents) AS total FROM program_customer_revenue
+                  WHERE month <= @toMonth AND deal_customer_id IS NOT NULL GROUP BY deal_customer_id) r ON r.deal_customer_id = d.customer_id
+            WHERE d.closed_day <= @to AND {FirstDeal} {(restrict ? $"AND d.sourcing_partner_id IN ({partnerIn})" : "")}
+            GROUP BY d.sourcing_partner_id
+            """, r => (Partner: r.IsDBNull(0) ? null : r.GetString(0), Customers: I(r, 1), Cents: L(r, 2)),
+            cancellationToken, ("toMonth", toMonth), ("to", toDay)), cancellationToken);
+        // Customers no partner deal brought in: direct sales (the vendor's own view only).
+        var directTask = internalView
+            ? WithSqlAsync(false, [], (sql, _) => sql.QueryAsync("""
+                SELECT COUNT(*), COALESCE(SUM(t.total), 0) FROM (
+                    SELECT r.customer_key, SUM(r.amount_cents) AS total FROM program_customer_revenue r
+                    WHERE r.month <= @toMonth AND (r.deal_customer_id IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM program_won_deals w WHERE w.customer_id = r.deal_customer_id AND w.closed_day <= @to))
+                    GROUP BY r.customer_key) t
+                """, r => (Customers: I(r, 0), Cents: L(r, 1)), cancellationToken, ("toMonth", toMonth), ("to", toDay)), cancellationToken)
+            : null;
 
-        var inputs = await db.CostInputs.AsNoTracking().Where(c => c.PeriodEnd >= filter.From && c.PeriodStart <= filter.To).ToListAsync(cancellationToken);
+        List<CostInput> inputs;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            inputs = await scope.ServiceProvider.GetRequiredService<ProgramDbContext>().CostInputs.AsNoTracking().Where(c => c.PeriodEnd >= filter.From && c.PeriodStart <= filter.To).ToListAsync(cancellationToken);
+        }
+
+        var newCustomers = await newCustomersTask;
         decimal partnerInputs = 0, directCost = 0;
         double directCustomers = 0;
         foreach (var input in inputs)
@@ -330,31 +367,16 @@ public sealed class ProgramMetricsService(
             : "Partner CAC = partner-channel cost inputs + program investment, over customers whose first won deal closed in the period; direct CAC from the direct-sales cost inputs.";
 
         // CLTV: lifetime revenue (recognised, up to the period's end) per customer, by the type of the partner that sourced its first won deal.
-        var acquired = await sql.QueryAsync($"""
-            SELECT d.sourcing_partner_id, COUNT(*), SUM(r.total)
-            FROM program_won_deals d
-            JOIN (SELECT deal_customer_id, SUM(amount_cents) AS total FROM program_customer_revenue
-                  WHERE month <= @toMonth AND deal_customer_id IS NOT NULL GROUP BY deal_customer_id) r ON r.deal_customer_id = d.customer_id
-            WHERE d.closed_day <= @to AND {FirstDeal} {(restrict ? $"AND d.sourcing_partner_id IN ({partnerIn})" : "")}
-            GROUP BY d.sourcing_partner_id
-            """, r => (Partner: r.IsDBNull(0) ? null : r.GetString(0), Customers: I(r, 1), Cents: L(r, 2)),
-            cancellationToken, ("toMonth", toMonth), ("to", toDay));
+        var acquired = await acquiredTask;
         var groups = acquired
             .GroupBy(a => a.Partner is { } p && inView.TryGetValue(p, out var o) ? o.PartnerType?.Describe() ?? "unknown" : a.Partner is null ? "partner (no sourcing partner)" : "other partners")
             .Where(g => g.Key != "other partners")
             .Select(g => new CltvGroup(g.Key, g.Sum(a => a.Customers), Math.Round(g.Sum(a => a.Cents) / 100m / g.Sum(a => a.Customers), 2), g.Sum(a => a.Cents) / 100m))
             .OrderByDescending(g => g.AverageLifetimeRevenue)
             .ToList();
-        if (internalView)
+        if (directTask is not null)
         {
-            // Customers no partner deal brought in: direct sales.
-            var directRows = await sql.QueryAsync("""
-                SELECT COUNT(*), COALESCE(SUM(t.total), 0) FROM (
-                    SELECT r.customer_key, SUM(r.amount_cents) AS total FROM program_customer_revenue r
-                    WHERE r.month <= @toMonth AND (r.deal_customer_id IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM program_won_deals w WHERE w.customer_id = r.deal_customer_id AND w.closed_day <= @to))
-                    GROUP BY r.customer_key) t
-                """, r => (Customers: I(r, 0), Cents: L(r, 1)), cancellationToken, ("toMonth", toMonth), ("to", toDay));
+            var directRows = await directTask;
             if (directRows[0].Customers > 0)
             {
                 groups.Add(new CltvGroup("direct sales", directRows[0].Customers, Math.Round(directRows[0].Cents / 100m / directRows[0].Customers, 2), directRows[0].Cents / 100m));
@@ -364,8 +386,10 @@ public sealed class ProgramMetricsService(
         return (new CacFigures(partner, direct, note), groups);
     }
 
-    private async Task<RegistrationFigures> RegistrationsAsync(DealsDbContext deals, bool restrict, IReadOnlyList<string> ids, long fromMs, long toMs, CancellationToken cancellationToken)
+    private async Task<RegistrationFigures> RegistrationsAsync(bool restrict, IReadOnlyList<string> ids, long fromMs, long toMs, CancellationToken cancellationToken)
     {
+        await using var scope = scopes.CreateAsyncScope();
+        var deals = scope.ServiceProvider.GetRequiredService<DealsDbContext>();
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var registrations = deals.Registrations.AsNoTracking();
         if (restrict)
@@ -382,8 +406,10 @@ public sealed class ProgramMetricsService(
             pending.Sum(p => p.Count), pending.Where(p => p.Overdue).Sum(p => p.Count));
     }
 
-    private static async Task<MdfFigures> MdfAsync(ProgramDbContext db, bool restrict, IReadOnlyList<string> ids, MetricsFilter filter, long fromMs, long toMs, CancellationToken cancellationToken)
+    private async Task<MdfFigures> MdfAsync(bool restrict, IReadOnlyList<string> ids, MetricsFilter filter, long fromMs, long toMs, CancellationToken cancellationToken)
     {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ProgramDbContext>();
         var budgets = db.MdfBudgets.AsNoTracking().Where(b => b.PeriodEnd >= filter.From && b.PeriodStart <= filter.To);
         var requests = db.MdfRequests.AsNoTracking();
         if (restrict)
@@ -399,6 +425,15 @@ public sealed class ProgramMetricsService(
             .GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         return new MdfFigures((totals?.Amount ?? 0) / 100m, (totals?.Committed ?? 0) / 100m, paid / 100m,
             open.Where(o => o.Key == MdfStatus.Requested).Sum(o => o.Count), open.Where(o => o.Key == MdfStatus.Claimed).Sum(o => o.Count));
+    }
+
+    /// <summary>Runs one aggregate on its own scope and connection, with the partners in view as an <c>IN</c> list when restricted.</summary>
+    private async Task<T> WithSqlAsync<T>(bool restrict, IReadOnlyList<string> ids, Func<Sql, string?, Task<T>> query, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var scope = scopes.CreateAsyncScope();
+        var sql = new Sql(scope.ServiceProvider.GetRequiredService<ProgramDbContext>());
+        return await query(sql, restrict ? sql.In(ids) : null);
     }
 
     private static long L(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? 0 : Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PartnerAssistant.Hosting;
 
 namespace PartnerAssistant.PartnerProgram;
 
@@ -87,50 +88,12 @@ public sealed class ProgramMaintenance(
 /// with the injected <see cref="TimeProvider"/> so tests drive it with a fake clock.
 /// </summary>
 public sealed class ProgramScheduler(
-    ProgramMaintenance maintenance, TimeProvider time, IOptions<ProgramOptions> options, ILogger<ProgramScheduler> logger, IHostApplicationLifetime? lifetime = null) : BackgroundService
+    ProgramMaintenance maintenance, TimeProvider time, IOptions<ProgramOptions> options, ILogger<ProgramScheduler> logger, IHostApplicationLifetime? lifetime = null)
+    : PeriodicWorker(time, logger, lifetime)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Hosted services start in order and the schema is migrated by another one: wait until the host has started.
-        if (lifetime is not null && !lifetime.ApplicationStarted.IsCancellationRequested)
-        {
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-            try
-            {
-                await started.Task.WaitAsync(stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+    protected override TimeSpan Interval => options.Value.MaintenanceInterval;
 
-        using var timer = new PeriodicTimer(options.Value.MaintenanceInterval, time);
-        do
-        {
-            try
-            {
-                await maintenance.RunAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // One failed pass (database briefly unavailable) must not stop the next ones.
-                logger.LogError(ex, "Program maintenance failed; it runs again in {Interval}", options.Value.MaintenanceInterval);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    protected override string Name => "Program maintenance";
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => maintenance.RunAsync(cancellationToken);
 }
