@@ -116,27 +116,16 @@ public sealed class ProgramHostTests
         Assert.Contains(audit!, a => a!["action"]!.GetValue<string>() == "mdf-approved" && a["subject"]!.GetValue<string>() == number);
     }
 
+    /// <summary>One expectReplies turn from a demo person; every card in the replies must be valid Adaptive Card 1.5.</summary>
     internal static async Task<JsonObject> TurnAsync(HttpClient client, string from, string id, string? text = null, JsonObject? value = null)
     {
-        var activity = new JsonObject
-        {
-            ["type"] = "message",
-            ["id"] = id,
-            ["channelId"] = "msteams",
-            ["from"] = new JsonObject { ["id"] = from },
-            ["recipient"] = new JsonObject { ["id"] = "bot" },
-            ["conversation"] = new JsonObject { ["id"] = "program-" + from, ["conversationType"] = "personal" },
-            ["text"] = text ?? "",
-            ["deliveryMode"] = "expectReplies",
-        };
+        var activity = Activities.Message(text ?? "", from, id: id, conversation: "program-" + from, expectReplies: true);
         if (value is not null)
         {
             activity["value"] = value.DeepClone();
         }
 
-        var response = await client.PostAsJsonAsync("/api/messages", activity, Ct);
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>(Ct);
-        return body!["activities"]!.AsArray().Last()!.AsObject();
+        var replies = await Activities.RepliesAsync(await Activities.PostAsync(client, activity));
+        return replies.Last()!.AsObject();
     }
 }
