@@ -133,25 +133,9 @@ public static partial class ProgramLanguage
         Regex.Match(utterance, @"\b(?:because|reason:?|since|as the|due to)\s+(?<reason>.+)$", RegexOptions.IgnoreCase) is { Success: true } m ? m.Groups["reason"].Value.Trim() : null;
 
     /// <summary>The JSON object of a card submission, or null.</summary>
-    public static JsonObject? TryParseObject(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
+    public static JsonObject? TryParseObject(string? value) => Conversation.CardData.TryParseObject(value);
 
-        try
-        {
-            return JsonNode.Parse(value) as JsonObject;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
-    public static string? Text(JsonObject? data, string name) =>
-        data?[name] is JsonValue v && v.ToString().Trim() is { Length: > 0 } s ? s : null;
+    public static string? Text(JsonObject? data, string name) => Conversation.CardData.Text(data, name);
 
     public static decimal? Number(JsonObject? data, string name) =>
         Text(data, name) is { } text && decimal.TryParse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var number) ? number : null;
