@@ -322,14 +322,16 @@ public sealed class ProgramMetricsService(
             GROUP BY d.sourcing_partner_id
             """, r => (Partner: r.IsDBNull(0) ? null : r.GetString(0), Customers: I(r, 1), Cents: L(r, 2)),
             cancellationToken, ("toMonth", toMonth), ("to", toDay)), cancellationToken);
-        // Customers no partner deal brought in: direct sales (the vendor's own view only).
+        // Customers no partner deal brought in: direct sales (the vendor's own view only). A customer is one revenue key,
+        // linked to the deal book's customer when the importer knew it; the won-deal check runs once per customer, not per month.
         var directTask = internalView
             ? WithSqlAsync(false, [], (sql, _) => sql.QueryAsync("""
                 SELECT COUNT(*), COALESCE(SUM(t.total), 0) FROM (
-                    SELECT r.customer_key, SUM(r.amount_cents) AS total FROM program_customer_revenue r
-                    WHERE r.month <= @toMonth AND (r.deal_customer_id IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM program_won_deals w WHERE w.customer_id = r.deal_customer_id AND w.closed_day <= @to))
+                    SELECT r.customer_key, MAX(r.deal_customer_id) AS customer_id, SUM(r.amount_cents) AS total FROM program_customer_revenue r
+                    WHERE r.month <= @toMonth
                     GROUP BY r.customer_key) t
+                WHERE t.customer_id IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM program_won_deals w WHERE w.customer_id = t.customer_id AND w.closed_day <= @to)
                 """, r => (Customers: I(r, 0), Cents: L(r, 1)), cancellationToken, ("toMonth", toMonth), ("to", toDay)), cancellationToken)
             : null;
 
