@@ -162,7 +162,7 @@ public sealed class DealBenchmarkDatabase
         return names;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    internal static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -170,7 +170,7 @@ public sealed class DealBenchmarkDatabase
         return command;
     }
 
-    private static void Set(SqliteCommand command, params (string Name, object? Value)[] values)
+    internal static void Set(SqliteCommand command, params (string Name, object? Value)[] values)
     {
         command.Parameters.Clear();
         foreach (var (name, value) in values)

@@ -14,6 +14,7 @@ using PartnerAssistant.People;
 using PartnerAssistant.Help;
 using PartnerAssistant.Hosting;
 using PartnerAssistant.Knowledge;
+using PartnerAssistant.PartnerProgram;
 using PartnerAssistant.Prediction;
 
 namespace PartnerAssistant;
@@ -83,6 +84,7 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddSingleton<IAssistantPreparation, DirectoryPreparation>();
         services.AddPrediction(configuration);
         services.AddDeals(configuration);
+        services.AddProgram(configuration);
         services.AddHostedService<AssistantStartup>();
         return services;
     }

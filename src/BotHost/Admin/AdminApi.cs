@@ -12,6 +12,7 @@ public static class AdminApi
         DirectoryApi.Map(admin.MapGroup("/directory"));
         KnowledgeApi.Map(app, admin.MapGroup("/knowledge"));
         DealsApi.Map(admin.MapGroup("/deals"));
+        ProgramApi.Map(app, admin.MapGroup("/program"));
     }
 
     public static IServiceCollection AddAdminApi(this IServiceCollection services) => services.AddSingleton<AdminAccess>();

@@ -29,6 +29,7 @@ public static class AdminCommandLine
         var deals = DealsCommands.Create();
         PredictionCommands.AddTo(deals);
         root.Subcommands.Add(deals);
+        root.Subcommands.Add(ProgramCommands.Create());
         return root;
     }
 

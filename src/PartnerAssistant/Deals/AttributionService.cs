@@ -205,7 +205,9 @@ public sealed class AttributionService(IServiceScopeFactory scopes, DealDirector
         return new WinRateHistory(closed.Select(c => (WinRateHistory.MaskOf(c.Roles), c.Won)));
     }
 
-    private AttributionDeal ToDeal(DealRegistration r) => new(
+    /// <summary>A registration as attribution sees it: revenue in the reporting currency, close date, touches. Public so the
+    /// program's won-deal ledger shares credit exactly as this service does.</summary>
+    public AttributionDeal ToDeal(DealRegistration r) => new(
         r.Number,
         Settings.ToReporting(r.ClosedAmount ?? r.Amount, r.Currency),
         r.ClosedOn ?? DealText.ToDate(r.SubmittedAtMs),

@@ -709,25 +709,9 @@ public sealed partial class DealsPlugin(DealRegistry registry, AttributionServic
 
     private static RegistrationDraft DealRegistration(JsonObject submitted) => RegistrationDraft.FromSubmit(submitted);
 
-    private static JsonObject? TryParseObject(string value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
+    private static JsonObject? TryParseObject(string value) => CardData.TryParseObject(value);
 
-        try
-        {
-            return JsonNode.Parse(value) as JsonObject;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Text(JsonObject? data, string name) =>
-        data?[name] is JsonValue v && v.ToString().Trim() is { Length: > 0 } s ? s : null;
+    private static string? Text(JsonObject? data, string name) => CardData.Text(data, name);
 
     private static string? Coalesce(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
 

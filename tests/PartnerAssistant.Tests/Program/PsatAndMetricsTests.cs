@@ -1,0 +1,100 @@
+using PartnerAssistant.Deals;
+using PartnerAssistant.Hosting;
+using PartnerAssistant.PartnerProgram;
+using PartnerAssistant.People;
+using PartnerAssistant.Tests.Deals;
+
+namespace PartnerAssistant.Tests.PartnerProgram;
+
+/// <summary>PSAT answers and the dashboard's figures on a small, known data set, on SQLite and PostgreSQL.</summary>
+public sealed class PsatAndMetricsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<DatabaseProvider> Providers => DealsTestHost.Providers;
+
+    private static readonly MetricsFilter FourthQuarter = new(new DateOnly(2026, 10, 1), new DateOnly(2026, 12, 31));
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task SubmitAsync_TwoPartnersAnswer_StoresScoresAndAveragesPerPartnerType(DatabaseProvider provider)
+    {
+        await using var host = await ProgramTestHost.CreateAsync(provider);
+        var maya = await host.CallerAsync("maya-chen");
+        var priya = await host.CallerAsync("priya-patel");
+        var lukas = await host.CallerAsync("lukas-meyer");
+
+        var sent = await host.Psat.SendQuarterlyAsync(Ct);
+        var survey = await host.Psat.OpenSurveyAsync(priya, Ct);
+        var stored = await host.Psat.SubmitAsync(priya, survey!.SurveyId, new PsatAnswers(9, 8, 7, 8, 9, "Deal reviews got faster."), Ct);
+        await host.Psat.SubmitAsync(lukas, (await host.Psat.OpenSurveyAsync(lukas, Ct))!.SurveyId, new PsatAnswers(5, 4, 6, 5, 5, null), Ct);
+        var twice = await Record.ExceptionAsync(() => host.Psat.SubmitAsync(priya, survey.SurveyId, new PsatAnswers(1, 1, 1, 1, 1, null), Ct));
+        var afterAnswer = await host.Psat.OpenSurveyAsync(priya, Ct);
+        var metrics = await host.Metrics.ComputeAsync(maya, FourthQuarter, Ct);
+
+        Assert.Equal(6, sent);
+        Assert.Equal(("bluewave", 9, "Deal reviews got faster."), (stored.OrganisationId, stored.Overall, stored.Comment));
+        Assert.NotNull(twice);
+        Assert.Null(afterAnswer);
+        Assert.Equal(2, metrics.Psat.Responses);
+        Assert.Equal(6.6, metrics.Psat.AverageScore!.Value, 2);
+        Assert.Equal(8.2, metrics.Psat.ByPartnerType.Single(g => g.Name == PartnerType.Reseller.Describe()).AverageScore!.Value, 2);
+        Assert.Equal(5.0, metrics.Psat.ByPartnerType.Single(g => g.Name == PartnerType.SystemsIntegrator.Describe()).AverageScore!.Value, 2);
+        Assert.Equal(0.5, metrics.Psat.LowShare, 3);
+        Assert.Contains(metrics.Psat.Comments, c => c.Comment == "Deal reviews got faster.");
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ComputeAsync_KnownDeals_GivesRevenueRopiAndReviewsForManagersAndOnlyOwnFiguresForPartners(DatabaseProvider provider)
+    {
+        await using var host = await ProgramTestHost.CreateAsync(provider, seedDeals: false);
+        var registry = host.Services.Get<DealRegistry>();
+        var maya = await host.CallerAsync("maya-chen");
+        var priya = await host.CallerAsync("priya-patel");
+        var lukas = await host.CallerAsync("lukas-meyer");
+        await WinAsync(registry, maya, priya, DealsTestHost.Request("Alpine Ski House") with { Amount = 100_000m });
+        await WinAsync(registry, maya, lukas, DealsTestHost.Request("Coho Winery", PartnerRole.Integration) with { Amount = 300_000m });
+        await registry.RegisterAsync(priya, DealsTestHost.Request("Fabrikam Fiber"), Ct);
+        await registry.SetInvestmentAsync(maya, "bluewave", FourthQuarter.From, FourthQuarter.To, 5_000m, 0m, 5_000m, Ct);
+
+        var program = await host.Metrics.ComputeAsync(maya, FourthQuarter, Ct);
+        var resellers = await host.Metrics.ComputeAsync(maya, FourthQuarter with { PartnerType = PartnerType.Reseller }, Ct);
+        var emea = await host.Metrics.ComputeAsync(maya, FourthQuarter with { Region = "EMEA" }, Ct);
+        var own = await host.Metrics.ComputeAsync(priya, FourthQuarter with { PartnerType = PartnerType.SystemsIntegrator }, Ct);
+        host.Time.Advance(TimeSpan.FromDays(3));
+        var later = await host.Metrics.ComputeAsync(maya, FourthQuarter, Ct);
+        var csv = ProgramMetricsService.ToCsv(program);
+
+        Assert.Equal((2, 400_000m, 400_000m, 400_000m, 400_000m), (program.Revenue.WonDeals, program.Revenue.WonRevenue, program.Revenue.PartnerInfluenced, program.Revenue.PartnerSourced, program.Revenue.Attributed));
+        Assert.Equal((10_000m, 40.0), (program.Revenue.Investment, program.Revenue.Ropi));
+        Assert.Equal(400_000m, program.Monthly.Single(m => m.Month == "2026-11").Influenced);
+        Assert.Equal(10.0, program.ByPartnerType.Single(t => t.PartnerType == PartnerType.Reseller.Describe()).Ropi);
+        Assert.Null(program.ByPartnerType.Single(t => t.PartnerType == PartnerType.SystemsIntegrator.Describe()).Ropi);
+        Assert.Equal((100_000m, 100_000m), (resellers.Revenue.PartnerInfluenced, resellers.Revenue.Attributed));
+        Assert.Equal(300_000m, emea.Revenue.Attributed);
+        Assert.Equal(("Bluewave Solutions", 1, 100_000m, 100_000m), (own.Scope, own.PartnersInView, own.Revenue.PartnerInfluenced, own.Revenue.Attributed));
+        Assert.Equal(2, own.Registrations.ByStatus.Sum(s => s.Count));
+        Assert.Equal((3, 1, 0), (program.Registrations.ByStatus.Sum(s => s.Count), program.Registrations.PendingReviews, program.Registrations.OverdueReviews));
+        Assert.Equal(1, later.Registrations.OverdueReviews);
+        Assert.Contains("revenue,partner_influenced,USD,400000\r\n", csv);
+        Assert.Contains("ropi,program,,40\r\n", csv);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ComputeAsync_EnablementEditor_IsDenied(DatabaseProvider provider)
+    {
+        await using var host = await ProgramTestHost.CreateAsync(provider, seedDeals: false);
+        var elena = await host.CallerAsync("elena-novak");
+
+        await Assert.ThrowsAsync<ProgramAccessDeniedException>(() => host.Metrics.ComputeAsync(elena, FourthQuarter, Ct));
+    }
+
+    private static async Task WinAsync(DealRegistry registry, Caller manager, Caller partner, RegistrationRequest request)
+    {
+        var registered = await registry.RegisterAsync(partner, request, Ct);
+        await registry.DecideAsync(manager, registered.Registration.Number, true, null, null, Ct);
+        await registry.RecordOutcomeAsync(manager, registered.Registration.Number, true, null, null, Ct);
+    }
+}
