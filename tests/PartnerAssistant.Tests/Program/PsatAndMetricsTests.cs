@@ -91,6 +91,29 @@ public sealed class PsatAndMetricsTests
         await Assert.ThrowsAsync<ProgramAccessDeniedException>(() => host.Metrics.ComputeAsync(elena, FourthQuarter, Ct));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ComputeAsync_CustomerWonTwiceOnOneDay_CountsOnceAsANewCustomerForPartnerCac(DatabaseProvider provider)
+    {
+        await using var host = await ProgramTestHost.CreateAsync(provider, seedDeals: false);
+        var registry = host.Services.Get<DealRegistry>();
+        var maya = await host.CallerAsync("maya-chen");
+        var priya = await host.CallerAsync("priya-patel");
+        var lukas = await host.CallerAsync("lukas-meyer");
+        await WinAsync(registry, maya, priya, DealsTestHost.Request("Alpine Ski House") with { Amount = 100_000m });
+        await WinAsync(registry, maya, priya, DealsTestHost.Request("Alpine Ski House") with { Amount = 50_000m, Opportunity = "Alpine Ski House – expansion" });
+        await WinAsync(registry, maya, lukas, DealsTestHost.Request("Coho Winery", PartnerRole.Integration) with { Amount = 300_000m });
+        await registry.SetInvestmentAsync(maya, "bluewave", FourthQuarter.From, FourthQuarter.To, 6_000m, 0m, 0m, Ct);
+
+        var program = await host.Metrics.ComputeAsync(maya, FourthQuarter, Ct);
+        var own = await host.Metrics.ComputeAsync(priya, FourthQuarter, Ct);
+
+        Assert.Equal(3, program.Revenue.WonDeals);
+        // Alpine Ski House's second win is not a new customer; the program paid 6,000 for two new customers.
+        Assert.Equal((2.0, 3_000m), (program.Cac.Partner.NewCustomers, program.Cac.Partner.Cac));
+        Assert.Equal((1.0, 6_000m), (own.Cac.Partner.NewCustomers, own.Cac.Partner.Cac));
+    }
+
     private static async Task WinAsync(DealRegistry registry, Caller manager, Caller partner, RegistrationRequest request)
     {
         var registered = await registry.RegisterAsync(partner, request, Ct);
