@@ -210,7 +210,7 @@ public sealed class DirectLineTests(LocalHostFixture fixture) : IClassFixture<Lo
         Assert.True(bundle.Content.Headers.ContentLength > 1_000_000, "The Web Chat bundle should be the full botframework-webchat build.");
         Assert.True(people["localDevelopment"]!.GetValue<bool>());
         Assert.Equal(
-            ["demo-editor", "demo-manager", "demo-partner", "demo-partner-2", "demo-partner-admin", "demo-sales"],
+            ["demo-editor", "demo-manager", "demo-new-admin", "demo-partner", "demo-partner-2", "demo-partner-admin", "demo-sales"],
             people["people"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal));
     }
 }
