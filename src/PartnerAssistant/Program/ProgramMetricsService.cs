@@ -299,29 +299,21 @@ public sealed class ProgramMetricsService(
         bool restrict, IReadOnlyList<string> ids, IReadOnlyDictionary<string, Organisation> inView, bool internalView,
         MetricsFilter filter, decimal investment, CancellationToken cancellationToken)
     {
-        // Each customer's first won deal, ranked once along the ledger's (customer, day, registration) index:
-        // a correlated NOT EXISTS per won deal was the slowest part of a dashboard request.
-        const string Firsts = """
-            WITH firsts AS (
-                SELECT ranked.registration_id FROM (
-                    SELECT registration_id, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY closed_day, registration_id) AS rn
-                    FROM program_won_deals) ranked
-                WHERE ranked.rn = 1)
+        const string FirstDeal = """
+            NOT EXISTS (SELECT 1 FROM program_won_deals e WHERE e.customer_id = d.customer_id
+                        AND (e.closed_day < d.closed_day OR (e.closed_day = d.closed_day AND e.registration_id < d.registration_id)))
             """;
-        const string FirstDeal = "d.registration_id IN (SELECT registration_id FROM firsts)";
         var (fromDay, toDay) = (filter.From.DayNumber, filter.To.DayNumber);
         var toMonth = (filter.To.Year * 100) + filter.To.Month;
         // The three scans below are independent: each runs on its own connection.
         // New customers: customers whose first won deal closed in the period (every registered deal came through a partner).
         var newCustomersTask = WithSqlAsync(restrict, ids, (sql, partnerIn) => sql.ScalarAsync($"""
-            {Firsts}
             SELECT COUNT(*) FROM program_won_deals d
             WHERE d.closed_day >= @from AND d.closed_day <= @to AND d.has_partner_touch = {sql.True}
               {(restrict ? $"AND d.sourcing_partner_id IN ({partnerIn})" : "")}
               AND {FirstDeal}
             """, cancellationToken, ("from", fromDay), ("to", toDay)), cancellationToken);
         var acquiredTask = WithSqlAsync(restrict, ids, (sql, partnerIn) => sql.QueryAsync($"""
-            {Firsts}
             SELECT d.sourcing_partner_id, COUNT(*), SUM(r.total)
             FROM program_won_deals d
             JOIN (SELECT deal_customer_id, SUM(amount_cents) AS total FROM program_customer_revenue
