@@ -41,7 +41,7 @@ public static class PartnerAssistantApp
         builder.AddOperations();
         builder.Services.AddBotFramework(builder.Configuration);
         builder.Services.AddPartnerAssistant(builder.Configuration);
-        builder.Services.AddAdminApi();
+        builder.Services.AddAdminApi(builder.Configuration);
         builder.Services.AddDirectLine(builder.Configuration);
         return builder;
     }

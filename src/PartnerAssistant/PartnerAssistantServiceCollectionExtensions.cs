@@ -1,4 +1,5 @@
 using BotFramework.Adapter;
+using BotFramework.Connector;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -64,6 +65,7 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<IActivityDeduplicator, SqlActivityDeduplicator>();
+        services.AddSingleton<IServiceUrlTrust, ReferencedServiceUrlTrust>();
         services.AddSingleton<ITurnErrorHandler, AssistantTurnErrorHandler>();
         services.AddSingleton<IProactiveMessenger, ProactiveMessenger>();
 

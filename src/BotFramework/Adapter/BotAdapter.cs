@@ -21,6 +21,7 @@ public sealed class BotAdapter(
     ChannelAuthenticator authenticator,
     ConnectorClient connector,
     IActivityDeduplicator deduplicator,
+    IServiceUrlTrust serviceUrls,
     ITurnErrorHandler errorHandler,
     IEnumerable<IInProcessChannel> inProcessChannels,
     IOptions<BotOptions> options,
@@ -93,6 +94,11 @@ public sealed class BotAdapter(
         {
             await RejectAsync(http, 400, "Invalid activity", problem);
             return;
+        }
+
+        if (identity.VouchesForServiceUrl && activity.ServiceUrl is { Length: > 0 } serviceUrl)
+        {
+            await serviceUrls.TrustAsync(serviceUrl, cancellationToken);
         }
 
         if (activity.Type != ActivityTypes.Invoke && !string.IsNullOrEmpty(activity.Id)

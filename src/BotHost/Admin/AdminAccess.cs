@@ -7,11 +7,12 @@ using PartnerAssistant.People;
 namespace BotHost.Admin;
 
 /// <summary>
-/// Who calls the admin API. With an app id configured: an Entra ID bearer token for the bot's
-/// tenant whose <c>oid</c> is a person in the directory. In local development mode: any loopback
-/// caller, acting as a local administrator. Everyone else: 401.
+/// Who calls the admin API. With an app id configured: an Entra ID bearer token of the bot's tenant
+/// for the admin audience (<see cref="AdminApiOptions.Audiences"/>, never the bot's own) whose
+/// <c>oid</c> is a person in the directory. In local development mode: any loopback caller, acting
+/// as a local administrator. Everyone else: 401.
 /// </summary>
-public sealed class AdminAccess(ChannelAuthenticator authenticator, DirectoryService directory, IOptions<BotOptions> bot)
+public sealed class AdminAccess(EntraTokenValidator tokens, DirectoryService directory, IOptions<BotOptions> bot, IOptions<AdminApiOptions> admin, ILogger<AdminAccess> logger)
 {
     private const string ItemKey = "admin.caller";
 
@@ -22,8 +23,20 @@ public sealed class AdminAccess(ChannelAuthenticator authenticator, DirectorySer
             return http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address) ? AdminCaller.LocalAdministrator : null;
         }
 
-        var identity = await authenticator.AuthenticateEntraAsync(http.Request.Headers.Authorization, http.RequestAborted);
-        var objectId = identity?.FindFirst("oid")?.Value;
+        string? authorization = http.Request.Headers.Authorization;
+        if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var result = await tokens.ValidateAsync(authorization["Bearer ".Length..].Trim(), admin.Value.Audiences, http.RequestAborted);
+        if (!result.IsValid)
+        {
+            logger.LogWarning("Refused an admin API token: {Reason}", result.Exception?.GetType().Name);
+            return null;
+        }
+
+        var objectId = result.ClaimsIdentity.FindFirst("oid")?.Value;
         if (objectId is null)
         {
             return null;
@@ -43,7 +56,7 @@ public sealed class AdminAccess(ChannelAuthenticator authenticator, DirectorySer
             var caller = await http.RequestServices.GetRequiredService<AdminAccess>().ResolveAsync(http);
             if (caller is null)
             {
-                return Results.Problem(statusCode: 401, title: "Unauthorized", detail: "Send an Entra ID bearer token for this bot's tenant.");
+                return Results.Problem(statusCode: 401, title: "Unauthorized", detail: "Send an Entra ID bearer token of this bot's tenant for the admin API's audience (AdminApi:Audiences).");
             }
 
             if (!caller.IsLocalAdministrator && !roles.Contains(caller.Caller!.Role))

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PartnerAssistant.People;
 
 namespace BotHost.Admin;
@@ -15,7 +16,12 @@ public static class AdminApi
         ProgramApi.Map(app, admin.MapGroup("/program"));
     }
 
-    public static IServiceCollection AddAdminApi(this IServiceCollection services) => services.AddSingleton<AdminAccess>();
+    public static IServiceCollection AddAdminApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AdminApiOptions>().Bind(configuration.GetSection(AdminApiOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdminApiOptions>, AdminApiOptionsValidator>();
+        return services.AddSingleton<AdminAccess>();
+    }
 }
 
 /// <summary>Edits the directory: channel managers edit everything, partner admins the people of their own organisation.</summary>

@@ -49,7 +49,7 @@ public sealed class ProgramMetricsAuthenticationTests(AuthenticatedHostFixture f
     private async Task<HttpResponseMessage> GetAsync(string objectId, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new("Bearer", fixture.Channel.EntraToken(objectId: objectId));
+        request.Headers.Authorization = new("Bearer", fixture.Channel.AdminToken(objectId));
         return await fixture.Client.SendAsync(request, Ct);
     }
 }
