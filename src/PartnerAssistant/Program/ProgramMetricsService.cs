@@ -114,15 +114,17 @@ public sealed class ProgramMetricsService(
         var investmentTotal = Math.Round(mdf + rebates + enablement, 2);
 
         // Revenue: won deals in the period, those with a touch by a partner in view (influenced), sourced by one, and credit.
-        string DealFilter(string? partnerIn) => restrict ? $"AND EXISTS (SELECT 1 FROM program_deal_credits c WHERE c.registration_id = d.registration_id AND c.partner_id IN ({partnerIn}))" : "";
+        // Under a partner restriction (a partner's own view, or a manager's filter) only deals a partner in view touched are
+        // won deals of the view: the program's other deals are other organisations' business.
         string SourcedFilter(string? partnerIn) => restrict ? $"d.sourcing_partner_id IN ({partnerIn})" : "d.sourcing_partner_id IS NOT NULL";
         var monthlyTask = WithSqlAsync(restrict, ids, (sql, partnerIn) => sql.QueryAsync($"""
             SELECT d.closed_month,
-                   SUM(CASE WHEN d.has_partner_touch = {sql.True} {DealFilter(partnerIn)} THEN d.revenue_cents ELSE 0 END),
+                   SUM(CASE WHEN d.has_partner_touch = {sql.True} THEN d.revenue_cents ELSE 0 END),
                    SUM(CASE WHEN {SourcedFilter(partnerIn)} THEN d.revenue_cents ELSE 0 END),
                    COUNT(*), SUM(d.revenue_cents)
             FROM program_won_deals d
             WHERE d.closed_day >= @from AND d.closed_day <= @to
+              {(restrict ? $"AND EXISTS (SELECT 1 FROM program_deal_credits c WHERE c.registration_id = d.registration_id AND c.partner_id IN ({partnerIn}))" : "")}
             GROUP BY d.closed_month
             """, r => (Month: I(r, 0), Influenced: L(r, 1), Sourced: L(r, 2), Deals: I(r, 3), Revenue: L(r, 4)),
             cancellationToken, ("from", fromDay), ("to", toDay)), cancellationToken);

@@ -49,12 +49,7 @@ public sealed class PsatAndMetricsTests
     public async Task ComputeAsync_KnownDeals_GivesRevenueRopiAndReviewsForManagersAndOnlyOwnFiguresForPartners(DatabaseProvider provider)
     {
         await using var host = await ProgramTestHost.CreateAsync(provider, seedDeals: false);
-        var registry = host.Services.Get<DealRegistry>();
-        var maya = await host.CallerAsync("maya-chen");
-        var priya = await host.CallerAsync("priya-patel");
-        var lukas = await host.CallerAsync("lukas-meyer");
-        await WinAsync(registry, maya, priya, DealsTestHost.Request("Alpine Ski House") with { Amount = 100_000m });
-        await WinAsync(registry, maya, lukas, DealsTestHost.Request("Coho Winery", PartnerRole.Integration) with { Amount = 300_000m });
+        var (registry, maya, priya, lukas) = await TwoPartnerWinsAsync(host);
         await registry.RegisterAsync(priya, DealsTestHost.Request("Fabrikam Fiber"), Ct);
         await registry.SetInvestmentAsync(maya, "bluewave", FourthQuarter.From, FourthQuarter.To, 5_000m, 0m, 5_000m, Ct);
 
@@ -79,6 +74,26 @@ public sealed class PsatAndMetricsTests
         Assert.Equal(1, later.Registrations.OverdueReviews);
         Assert.Contains("revenue,partner_influenced,USD,400000\r\n", csv);
         Assert.Contains("ropi,program,,40\r\n", csv);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ComputeAsync_PartnerOrPartnerFilter_CountsOnlyTheWonDealsOfPartnersInView(DatabaseProvider provider)
+    {
+        await using var host = await ProgramTestHost.CreateAsync(provider, seedDeals: false);
+        var (registry, maya, priya, lukas) = await TwoPartnerWinsAsync(host);
+        await WinAsync(registry, maya, lukas, DealsTestHost.Request("Wide World Importers", PartnerRole.Integration) with { Amount = 20_000m });
+
+        var bluewave = await host.Metrics.ComputeAsync(priya, FourthQuarter, Ct);
+        var keystone = await host.Metrics.ComputeAsync(lukas, FourthQuarter, Ct);
+        var resellers = await host.Metrics.ComputeAsync(maya, FourthQuarter with { PartnerType = PartnerType.Reseller }, Ct);
+        var program = await host.Metrics.ComputeAsync(maya, FourthQuarter, Ct);
+
+        Assert.Equal((1, 100_000m), (bluewave.Revenue.WonDeals, bluewave.Revenue.WonRevenue));
+        Assert.Equal((2, 320_000m), (keystone.Revenue.WonDeals, keystone.Revenue.WonRevenue));
+        Assert.Equal((1, 100_000m), (resellers.Revenue.WonDeals, resellers.Revenue.WonRevenue));
+        Assert.Equal((3, 420_000m), (program.Revenue.WonDeals, program.Revenue.WonRevenue));
+        Assert.Equal(100_000m, bluewave.Monthly.Sum(m => m.Influenced));
     }
 
     [Theory]
@@ -112,6 +127,18 @@ public sealed class PsatAndMetricsTests
         // Alpine Ski House's second win is not a new customer; the program paid 6,000 for two new customers.
         Assert.Equal((2.0, 3_000m), (program.Cac.Partner.NewCustomers, program.Cac.Partner.Cac));
         Assert.Equal((1.0, 6_000m), (own.Cac.Partner.NewCustomers, own.Cac.Partner.Cac));
+    }
+
+    /// <summary>Bluewave (a reseller) wins 100,000 and Keystone (an integrator) 300,000 in the fourth quarter.</summary>
+    private static async Task<(DealRegistry Registry, Caller Maya, Caller Priya, Caller Lukas)> TwoPartnerWinsAsync(ProgramTestHost host)
+    {
+        var registry = host.Services.Get<DealRegistry>();
+        var maya = await host.CallerAsync("maya-chen");
+        var priya = await host.CallerAsync("priya-patel");
+        var lukas = await host.CallerAsync("lukas-meyer");
+        await WinAsync(registry, maya, priya, DealsTestHost.Request("Alpine Ski House") with { Amount = 100_000m });
+        await WinAsync(registry, maya, lukas, DealsTestHost.Request("Coho Winery", PartnerRole.Integration) with { Amount = 300_000m });
+        return (registry, maya, priya, lukas);
     }
 
     private static async Task WinAsync(DealRegistry registry, Caller manager, Caller partner, RegistrationRequest request)
