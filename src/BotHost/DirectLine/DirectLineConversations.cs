@@ -62,8 +62,9 @@ public sealed class DirectLineConversations(IServiceScopeFactory scopes, IOption
     }
 
     /// <summary>
-    /// The conversation a valid token names, marked active; recreated empty under the same id if it was
-    /// removed meanwhile (the token outlived it), so the client carries on.
+    /// The conversation a valid token names; recreated empty under the same id if it was removed meanwhile
+    /// (the token outlived it), so the client carries on. Reading does not count as activity: only what is
+    /// written into a conversation does (see <see cref="AppendAsync"/>).
     /// </summary>
     public async Task<DirectLineConversation> OpenAsync(DirectLineGrant grant, CancellationToken cancellationToken)
     {
@@ -89,13 +90,6 @@ public sealed class DirectLineConversations(IServiceScopeFactory scopes, IOption
             return ToConversation(row);
         }
 
-        // Polls come twice a second: record activity at most once a minute.
-        if (now - row.LastActiveAtMs > 60_000)
-        {
-            row.LastActiveAtMs = now;
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
         return ToConversation(row);
     }
 
@@ -112,8 +106,10 @@ public sealed class DirectLineConversations(IServiceScopeFactory scopes, IOption
     /// Appends an activity (a copy) to the conversation's log and returns its id: the one it has, or,
     /// when it has none, one made from its place in the log. The watermark is taken and the entry written
     /// in one transaction, so entries become visible in watermark order even when two hosts append to the
-    /// same conversation at once. <paramref name="prepare"/> sees the activity with its id before it is
-    /// written. Throws <see cref="ConnectorException"/> (404) when the conversation is gone.
+    /// same conversation at once. Each append marks the conversation active, so the person's latest
+    /// conversation (the one a reopened page resumes) is also the one their last proactive message went to.
+    /// <paramref name="prepare"/> sees the activity with its id before it is written. Throws
+    /// <see cref="ConnectorException"/> (404) when the conversation is gone.
     /// </summary>
     public async Task<string> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken, Action<Activity>? prepare = null)
     {
@@ -121,8 +117,9 @@ public sealed class DirectLineConversations(IServiceScopeFactory scopes, IOption
         var db = scope.ServiceProvider.GetRequiredService<DirectLineDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The update locks the conversation's row until the commit: appends to one conversation queue here.
+        var now = Now;
         var updated = await db.Conversations.Where(c => c.Id == conversationId)
-            .ExecuteUpdateAsync(set => set.SetProperty(c => c.LastSequence, c => c.LastSequence + 1), cancellationToken);
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.LastSequence, c => c.LastSequence + 1).SetProperty(c => c.LastActiveAtMs, now), cancellationToken);
         if (updated == 0)
         {
             throw new ConnectorException($"The Direct Line conversation {conversationId} no longer exists.", 404);
