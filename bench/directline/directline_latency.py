@@ -1,7 +1,7 @@
 # Direct Line latency over loopback HTTP against a running host binary, conversations in SQLite.
 # Usage: python3 bench/directline/directline_latency.py src/BotHost/bin/Release/net10.0/BotHost
 # Prints p50/p95 per request kind; see docs/benchmarks.md, "Web Chat on the database".
-import json, os, socket, subprocess, sys, time, urllib.request, statistics
+import json, os, shutil, socket, subprocess, sys, time, urllib.request
 
 binary = sys.argv[1]
 folder = os.path.join(os.environ.get("TMPDIR", "/tmp"), "pa-directline-bench-" + str(os.getpid()))
@@ -45,3 +45,4 @@ try:
         print(f"{name}: n={len(xs)} p50={q(xs, .5):.1f} ms p95={q(xs, .95):.1f} ms")
 finally:
     proc.terminate(); proc.wait(30)
+    shutil.rmtree(folder, ignore_errors=True)
