@@ -35,7 +35,7 @@ public sealed class PromptOptions
             : Path.GetFullPath(Folder);
 }
 
-/// <summary>Demo data seeded on first run, under the section <c>Directory</c>.</summary>
+/// <summary>Demo data seeded on first run, and who the Agents Playground's user is, under the section <c>Directory</c>.</summary>
 public sealed class DirectoryOptions
 {
     public const string SectionName = "Directory";
@@ -43,6 +43,12 @@ public sealed class DirectoryOptions
     /// <summary>Seed the demo directory (several partner organisations and one person in each
     /// internal role) when the directory is empty. Default: true.</summary>
     public bool SeedDemo { get; set; } = true;
+
+    /// <summary>In local development mode only: the demo person (their channel user id, e.g. <c>demo-manager</c>)
+    /// the Microsoft 365 Agents Playground's built-in user speaks as, when the directory does not know that
+    /// user. Default: <c>demo-partner</c> (Priya Patel, a partner user); empty turns the mapping off. With an
+    /// app id configured it does nothing: people are then known by their Entra object id.</summary>
+    public string? PlaygroundUser { get; set; } = "demo-partner";
 }
 
 public static class PartnerAssistantServiceCollectionExtensions
@@ -59,6 +65,8 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddOptions<RouterOptions>().Bind(configuration.GetSection(RouterOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PromptOptions>().Bind(configuration.GetSection(PromptOptions.SectionName));
         services.AddOptions<DirectoryOptions>().Bind(configuration.GetSection(DirectoryOptions.SectionName));
+        services.AddOptions<PublicLinkOptions>().Bind(configuration).Validate(o => o.IsValid(), PublicLinkOptions.NotAnAddress).ValidateOnStart();
+        services.AddSingleton<PublicLinks>();
 
         services.AddAssistantDbContext<DirectoryDbContext, SqliteDirectoryDbContext, PostgresDirectoryDbContext>(DirectoryDbContext.HistoryTable);
         services.AddAssistantDbContext<ConversationDbContext, SqliteConversationDbContext, PostgresConversationDbContext>(ConversationDbContext.HistoryTable);

@@ -10,17 +10,18 @@ public static class AdminApi
     {
         app.Services.GetRequiredService<AdminAccess>();
         var admin = app.MapGroup("/api/admin");
-        DirectoryApi.Map(admin.MapGroup("/directory"));
-        KnowledgeApi.Map(app, admin.MapGroup("/knowledge"));
-        DealsApi.Map(admin.MapGroup("/deals"));
-        ProgramApi.Map(app, admin.MapGroup("/program"));
+        DirectoryApi.Map(admin.MapGroup("/directory").WithTags("Directory"));
+        KnowledgeApi.Map(app, admin.MapGroup("/knowledge").WithTags("Knowledge"));
+        DealsApi.Map(admin.MapGroup("/deals").WithTags("Deals"));
+        ProgramApi.Map(app, admin.MapGroup("/program").WithTags("Partner program"));
+        app.MapAdminApiReference();
     }
 
     public static IServiceCollection AddAdminApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AdminApiOptions>().Bind(configuration.GetSection(AdminApiOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminApiOptions>, AdminApiOptionsValidator>();
-        return services.AddSingleton<AdminAccess>();
+        return services.AddSingleton<AdminAccess>().AddAdminApiReference();
     }
 }
 

@@ -69,7 +69,8 @@ public sealed class DealAdvisor(DealScorer scorer, IEnumerable<IDealFactsSource>
         var lowering = known.Where(c => c.Contribution < 0).OrderBy(c => c.Contribution).Take(factors).Select(ToFactor).ToList();
         var unknown = model.Schema.Columns
             .Where(c => c != DealColumns.SizeBand && facts.ToRecord().TryGetValue(c, out var v) && v is null)
-            .Select(c => c.ToLowerInvariant())
+            .Select(DealColumns.Unknown)
+            .Distinct()
             .ToList();
         var suggestions = Levers
             .Where(l => l.Applies(facts))

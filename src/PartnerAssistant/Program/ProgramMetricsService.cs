@@ -422,7 +422,8 @@ public sealed class ProgramMetricsService(
             requests = requests.Where(r => ids.Contains(r.OrganisationId));
         }
 
-        var totals = await budgets.GroupBy(b => 1).Select(g => new { Amount = g.Sum(b => b.AmountCents), Committed = g.Sum(b => b.CommittedCents) }).FirstOrDefaultAsync(cancellationToken);
+        // One group at most; read as a list so EF Core does not warn about First without OrderBy on every request.
+        var totals = (await budgets.GroupBy(b => 1).Select(g => new { Amount = g.Sum(b => b.AmountCents), Committed = g.Sum(b => b.CommittedCents) }).ToListAsync(cancellationToken)).FirstOrDefault();
         var budgetIds = budgets.Select(b => b.Id);
         var paid = await db.MdfLedger.AsNoTracking().Where(e => e.Kind == LedgerKind.Pay && e.AtMs >= fromMs && e.AtMs < toMs && budgetIds.Contains(e.BudgetId)).SumAsync(e => e.AmountCents, cancellationToken);
         var open = await requests.Where(r => r.Status == MdfStatus.Requested || r.Status == MdfStatus.Claimed)
