@@ -151,6 +151,9 @@ public sealed record ModelRequest(string Path, string? ApiVersion, string? ApiKe
 
     public string SystemPrompt => Messages.Where(m => Role(m) == "system").Select(Content).FirstOrDefault() ?? "";
 
+    /// <summary>The last user-role message: the person's words, or the material (documents, question) a prompt quotes.</summary>
+    public string UserMessage => Messages.Where(m => Role(m) == "user").Select(Content).LastOrDefault() ?? "";
+
     public IReadOnlyList<(string Role, string Text)> Conversation => Messages.Select(m => (Role(m), Content(m))).ToList();
 
     private static string Role(JsonObject message) => message["role"]?.GetValue<string>() ?? "";
