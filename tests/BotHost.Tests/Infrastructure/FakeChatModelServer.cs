@@ -82,7 +82,9 @@ public sealed class FakeChatModelServer : IAsyncDisposable
     }
 
     /// <summary>The next response: an error status, as Azure OpenAI sends it (429 carries Retry-After).</summary>
-    public FakeChatModelServer Fail(int status, string? retryAfter = null) => Enqueue(http =>
+    public FakeChatModelServer Fail(int status, string? retryAfter = null) => Enqueue(http => Task.FromResult(Error(http, status, retryAfter)));
+
+    private static IResult Error(HttpContext http, int status, string? retryAfter)
     {
         if (retryAfter is not null)
         {
@@ -97,8 +99,8 @@ public sealed class FakeChatModelServer : IAsyncDisposable
                 ["message"] = status == 429 ? "Requests to the ChatCompletions_Create Operation have exceeded the token rate limit. Please retry later." : "The server had an error.",
             },
         };
-        return Task.FromResult<IResult>(Results.Json(error, statusCode: status));
-    });
+        return Results.Json(error, statusCode: status);
+    }
 
     /// <summary>The next response waits for <paramref name="release"/>, then answers with the assistant's text.</summary>
     public FakeChatModelServer ReplyAfter(Task release, string text) => Enqueue(async _ =>
@@ -107,40 +109,57 @@ public sealed class FakeChatModelServer : IAsyncDisposable
         return Completion(new JsonObject { ["role"] = "assistant", ["content"] = text }, "stop");
     });
 
-    /// <summary>The next response: a 200 whose JSON body is cut off half-way (a proxy or the model server died mid-write).</summary>
-    public FakeChatModelServer Truncated() => Enqueue(_ =>
+    /// <summary>The next response: the endpoint breaks in the given way.</summary>
+    public FakeChatModelServer Break(EndpointFault fault) => Enqueue(Broken(fault));
+
+    /// <summary>A response of a broken endpoint, for <see cref="Break"/> or <see cref="WhenScriptEnds"/>.</summary>
+    public Func<HttpContext, Task<IResult>> Broken(EndpointFault fault) => fault switch
     {
-        Completion(new JsonObject { ["role"] = "assistant", ["content"] = "Here is the answer you asked for." }, "stop", out var json);
-        return Task.FromResult(Results.Text(json[..(json.Length / 2)], "application/json"));
-    });
-
-    /// <summary>The next response: a 200 with an HTML page, as a gateway's error or sign-in page comes back.</summary>
-    public FakeChatModelServer Html() => Enqueue(_ => Task.FromResult(Results.Text("<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")));
-
-    /// <summary>The next response: a 200 with no body at all.</summary>
-    public FakeChatModelServer EmptyBody() => Enqueue(_ => Task.FromResult(Results.Text("", "application/json")));
-
-    /// <summary>The next response: a well-formed completion with <c>"choices": []</c>.</summary>
-    public FakeChatModelServer NoChoices() => Enqueue(_ =>
-    {
-        Completion(new JsonObject(), "stop", out var json);
-        var body = JsonNode.Parse(json)!.AsObject();
-        body["choices"] = new JsonArray();
-        return Task.FromResult(Results.Text(body.ToJsonString(), "application/json"));
-    });
-
-    /// <summary>The next response: the connection is dropped without an answer.</summary>
-    public FakeChatModelServer CloseConnection() => Enqueue(http =>
-    {
-        http.Abort();
-        return Task.FromResult(Results.Empty);
-    });
+        // A proxy or the model server died mid-write.
+        EndpointFault.Truncated => _ =>
+        {
+            Completion(new JsonObject { ["role"] = "assistant", ["content"] = "Here is the answer you asked for." }, "stop", out var json);
+            return Task.FromResult(Results.Text(json[..(json.Length / 2)], "application/json"));
+        },
+        // A gateway's error or sign-in page.
+        EndpointFault.Html => _ => Task.FromResult(Results.Text("<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")),
+        EndpointFault.EmptyBody => _ => Task.FromResult(Results.Text("", "application/json")),
+        EndpointFault.NoChoices => _ =>
+        {
+            Completion(new JsonObject(), "stop", out var json);
+            var body = JsonNode.Parse(json)!.AsObject();
+            body["choices"] = new JsonArray();
+            return Task.FromResult(Results.Text(body.ToJsonString(), "application/json"));
+        },
+        EndpointFault.ClosedConnection => http =>
+        {
+            http.Abort();
+            return Task.FromResult(Results.Empty);
+        },
+        EndpointFault.ServerError => http => Task.FromResult(Error(http, 500, null)),
+        EndpointFault.UnavailableWithRetryAfter => http => Task.FromResult(Error(http, 503, "0")),
+        EndpointFault.RateLimited => http => Task.FromResult(Error(http, 429, "0")),
+        EndpointFault.NeverAnswers => async http =>
+        {
+            await Task.Delay(Timeout.Infinite, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return Results.Empty;
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(fault)),
+    };
 
     /// <summary>What every request gets once the script is used up (by default a 400 saying so).</summary>
     public FakeChatModelServer WhenScriptEnds(Func<FakeChatModelServer, Func<HttpContext, Task<IResult>>> response)
     {
         _whenDone = response(this);
         return this;
+    }
+
+    /// <summary>Forgets what is scripted (and the answer after it) and the requests received, for the next test on a shared endpoint.</summary>
+    public void Reset()
+    {
+        _script.Clear();
+        _whenDone = null;
+        Requests.Clear();
     }
 
     /// <summary>For <see cref="WhenScriptEnds"/>: the model asks for these tool calls, every time.</summary>
@@ -192,6 +211,20 @@ public sealed class FakeChatModelServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+}
+
+/// <summary>The ways a chat-completions endpoint breaks.</summary>
+public enum EndpointFault
+{
+    Truncated,
+    Html,
+    EmptyBody,
+    NoChoices,
+    ClosedConnection,
+    ServerError,
+    UnavailableWithRetryAfter,
+    RateLimited,
+    NeverAnswers,
 }
 
 /// <summary>One chat-completions request as the fake model received it.</summary>
