@@ -35,6 +35,15 @@ public sealed class ToolCallGuardTests
 
         [KernelFunction("List"), Description("Lists an organisation's registrations.")]
         public AssistantReply List(string organisationId = "") => AssistantReply.Say($"Registrations of {organisationId}");
+
+        public int Votes { get; private set; }
+
+        [KernelFunction("Vote"), Description("Records the user's thumbs up."), PersonOnly]
+        public AssistantReply Vote()
+        {
+            Votes++;
+            return AssistantReply.Say("Thanks.");
+        }
     }
 
     private static (Kernel Kernel, LanguageModelTurn Scope, DealsPlugin Plugin) Create(Caller caller)
@@ -43,6 +52,7 @@ public sealed class ToolCallGuardTests
         [
             new Intent("Deals", "Approve", "Deals", "Approve a deal registration", ["channel-manager"], [], true),
             new Intent("Deals", "List", "Deals", "List registrations", ["all"], [], true),
+            new Intent("Deals", "Vote", "Deals", "Rate an answer", ["all"], [], false),
         ]);
         var guard = new ToolCallGuard(catalog, NullLogger<ToolCallGuard>.Instance);
         var plugin = new DealsPlugin();
@@ -92,6 +102,29 @@ public sealed class ToolCallGuardTests
         Assert.StartsWith("Awaiting the user's confirmation: approve a deal registration (registrationId: R-100).", result.GetValue<string>());
         Assert.Equal("Deals.Approve", scope.Confirmation!.Intent);
         Assert.Equal(new Dictionary<string, string?> { ["registrationId"] = "R-100" }, scope.Confirmation.Arguments);
+    }
+
+    [Fact]
+    public async Task ModelCall_PersonOnlyFunction_IsRefusedWithoutRunning_TheCardPressStillRuns()
+    {
+        var (kernel, _, plugin) = Create(Partner);
+
+        var refused = await kernel.InvokeAsync("Deals", "Vote", new KernelArguments(), TestContext.Current.CancellationToken);
+        kernel.Data.Remove(LanguageModelTurn.KernelDataKey);
+        await kernel.InvokeAsync("Deals", "Vote", new KernelArguments(), TestContext.Current.CancellationToken);
+
+        Assert.Equal("Refused: only the user can do that, with the buttons on their own card.", refused.GetValue<string>());
+        Assert.Equal(1, plugin.Votes);
+    }
+
+    [Fact]
+    public async Task ModelCall_MarkedWriteWithoutPreview_CardFieldsAreItsArguments()
+    {
+        var (kernel, scope, _) = Create(Manager);
+
+        await kernel.InvokeAsync("Deals", "Approve", new KernelArguments { ["registrationId"] = "R-100" }, TestContext.Current.CancellationToken);
+
+        Assert.Equal([new ConfirmationFact("Registration id", "R-100")], scope.Confirmation!.Facts);
     }
 
     [Fact]
