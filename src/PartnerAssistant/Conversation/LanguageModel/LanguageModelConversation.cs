@@ -273,7 +273,8 @@ public sealed class LanguageModelConversation(
         else
         {
             var allowed = options.Value.EffectiveLinkHosts;
-            text = SafeMarkdown.Sanitize(Citations.KeepKnown(text, scope.CitationNumbers), host => SafeMarkdown.HostIn(host, allowed));
+            // Sanitised first: dropping a citation tidies spaces before punctuation, which would glue "see ![x]" together.
+            text = Citations.KeepKnown(SafeMarkdown.Sanitize(text, host => SafeMarkdown.HostIn(host, allowed)), scope.CitationNumbers);
         }
 
         return AssistantReply.Say(text) with
