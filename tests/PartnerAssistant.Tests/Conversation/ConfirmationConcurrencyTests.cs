@@ -131,7 +131,7 @@ public sealed class ConfirmationConcurrencyTests
         var (declinable, _) = await host.Mdf.RequestAsync(tom, "bluewave", Input("Partner breakfast", activity, "decline-me"), Ct);
         await Task.WhenAll(Enumerable.Range(0, Racers).Select(_ => Task.Run(() =>
             mayaChat.PressAsync("Mdf.DeclineRequest", new JsonObject { ["number"] = declinable.Number, ["reason"] = "No measurable outcome.", ["confirmed"] = "true" }))));
-        // Claims: MDF-1 (the demo's claimable webinar) approved by typed yeses; a second claim rejected by card presses.
+        // Claims: MDF-1 (the demo's claimable webinar) approved and marked paid by typed yeses; a second claim rejected by card presses.
         var (second, _) = await host.Mdf.RequestAsync(tom, "bluewave", Input("Retail roundtable", activity, "claim-me"), Ct);
         await host.Mdf.ApproveAsync(maya, MdfNumber.Parse(second.Number)!.Value, null, null, null, Ct);
         host.Time.Advance(TimeSpan.FromDays(35));
@@ -144,6 +144,8 @@ public sealed class ConfirmationConcurrencyTests
 
         var claim = await mayaChat.SendAsync("approve the claim on MDF-1", Action("Mdf.ApproveClaim"));
         await RaceAsync(mayaChat, claim);
+        var paid = await mayaChat.SendAsync("mark MDF-1 paid, reference PAY-2291", Action("Mdf.MarkPaid"));
+        await RaceAsync(mayaChat, paid);
         await Task.WhenAll(Enumerable.Range(0, Racers).Select(_ => Task.Run(() =>
             mayaChat.PressAsync("Mdf.RejectClaim", new JsonObject { ["number"] = second.Number, ["reason"] = "The attendee list is missing.", ["confirmed"] = "true" }))));
 
@@ -157,6 +159,7 @@ public sealed class ConfirmationConcurrencyTests
         Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "mdf-declined" && a.Subject == declinable.Number, Ct));
         Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "mdf-claim-approved" && a.Subject == "MDF-1", Ct));
         Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "mdf-claim-rejected" && a.Subject == second.Number, Ct));
+        Assert.Equal(1, await db.MdfLedger.CountAsync(l => l.RequestNumber == 1 && l.Kind == LedgerKind.Pay, Ct));
     }
 
     [Theory]
