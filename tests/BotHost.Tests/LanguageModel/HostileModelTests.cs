@@ -267,14 +267,5 @@ public sealed class HostileModelTests : IAsyncLifetime
 
     /// <summary>Everything the person reads: the message text and each card's text, fact titles and values (one per line).</summary>
     private static string Shown(JsonObject reply) =>
-        Text(reply) + "\n" + string.Join("\n", reply["attachments"]?.AsArray().Select(a => Words(a!["content"])) ?? []);
-
-    private static string Words(JsonNode? node) => node switch
-    {
-        JsonObject obj => string.Join("\n", obj.Where(kv => kv.Key != "data").Select(kv =>
-            kv.Key is "text" or "title" or "value" && kv.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : Words(kv.Value))
-            .Where(s => s.Length > 0)),
-        JsonArray array => string.Join("\n", array.Select(Words).Where(s => s.Length > 0)),
-        _ => "",
-    };
+        Text(reply) + "\n" + string.Join("\n", reply["attachments"]?.AsArray().Select(a => CardWords.Of(a!["content"])) ?? []);
 }

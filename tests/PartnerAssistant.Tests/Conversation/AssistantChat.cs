@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using BotFramework.Adapter;
 using BotFramework.Authentication;
 using BotFramework.Schema;
+using BotHost.Tests.Infrastructure;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Tests.Infrastructure;
 
@@ -51,16 +52,7 @@ public sealed class AssistantChat(AssistantServices services, string channelUser
 
     /// <summary>The text of a reply's messages and cards, as the person reads them.</summary>
     public static string Shown(IReadOnlyList<Activity> reply) =>
-        string.Join("\n", reply.Select(a => a.Text ?? "").Concat(reply.SelectMany(a => a.Attachments ?? []).Select(a => Words(a.Content))));
-
-    private static string Words(JsonNode? node) => node switch
-    {
-        JsonObject obj => string.Join("\n", obj.Where(kv => kv.Key != "data").Select(kv =>
-            kv.Key is "text" or "title" or "value" && kv.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : Words(kv.Value))
-            .Where(s => s.Length > 0)),
-        JsonArray array => string.Join("\n", array.Select(Words).Where(s => s.Length > 0)),
-        _ => "",
-    };
+        string.Join("\n", reply.Select(a => a.Text ?? "").Concat(reply.SelectMany(a => a.Attachments ?? []).Select(a => CardWords.Of(a.Content))));
 
     private async Task<RecordingTurnContext> RunAsync(Activity activity)
     {
