@@ -16,6 +16,7 @@ public static class PartnerAssistantApp
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseCorrelationHeader();
+        app.UseContentSecurityPolicy();
         app.MapHealthEndpoints();
         app.MapWebChatPage();
         app.MapBotMessages();

@@ -72,6 +72,7 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddAssistantDbContext<ConversationDbContext, SqliteConversationDbContext, PostgresConversationDbContext>(ConversationDbContext.HistoryTable);
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ConversationStore>();
+        services.AddSingleton<PendingConfirmationStore>();
         services.AddSingleton<IActivityDeduplicator, SqlActivityDeduplicator>();
         services.AddSingleton<IServiceUrlTrust, ReferencedServiceUrlTrust>();
         services.AddSingleton<ITurnErrorHandler, AssistantTurnErrorHandler>();

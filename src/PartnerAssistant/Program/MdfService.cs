@@ -372,7 +372,7 @@ public sealed class MdfService(
     /// <summary>The partner claims an approved activity after it took place, with proof of performance (at least one file).</summary>
     public async Task<MdfRequestView> ClaimAsync(Caller caller, long number, decimal actualCost, IReadOnlyList<long> proofDocumentIds, CancellationToken cancellationToken)
     {
-        var request = await LoadAsync(number, cancellationToken);
+        var request = await LoadVisibleAsync(caller, number, cancellationToken);
         ProgramAccess.RequirePartnerAdminOf(caller, request.OrganisationId, "claim MDF");
         var today = Today();
         if (request.Status != MdfStatus.Approved)
@@ -592,7 +592,7 @@ public sealed class MdfService(
 
     public async Task<MdfRequestView> FindAsync(Caller caller, long number, CancellationToken cancellationToken)
     {
-        var request = await LoadAsync(number, cancellationToken);
+        var request = await LoadVisibleAsync(caller, number, cancellationToken);
         ProgramAccess.RequireRead(caller, request.OrganisationId);
         var name = (await directory.FindOrganisationAsync(request.OrganisationId, cancellationToken))?.Name ?? request.OrganisationId;
         return View(request, name);
@@ -730,12 +730,24 @@ public sealed class MdfService(
         return new MdfBalance(b.OrganisationId, name, b.PeriodStart, b.PeriodEnd, b.AmountCents / 100m, b.CommittedCents / 100m, b.PaidCents / 100m, b.AvailableCents / 100m, pending / 100m, b.Source, b.PeriodEnd < Today());
     }
 
+    /// <summary>The request, for someone who may not see every partner's only when it is their organisation's: another
+    /// partner's number gets the same answer as a number that does not exist, so numbers cannot be probed.</summary>
+    private async Task<MdfRequest> LoadVisibleAsync(Caller caller, long number, CancellationToken cancellationToken)
+    {
+        var request = await LoadAsync(number, cancellationToken);
+        return !ProgramAccess.SeesAllPartners(caller) && request.OrganisationId != caller.OrganisationId
+            ? throw new ProgramNotFoundException(NoSuchRequest(number))
+            : request;
+    }
+
+    private static string NoSuchRequest(long number) => $"There is no MDF request {MdfNumber.Format(number)}.";
+
     private async Task<MdfRequest> LoadAsync(long number, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ProgramDbContext>();
         return await db.MdfRequests.AsNoTracking().Include(r => r.Claims).FirstOrDefaultAsync(r => r.Number == number, cancellationToken)
-            ?? throw new ProgramNotFoundException($"There is no MDF request {MdfNumber.Format(number)}.");
+            ?? throw new ProgramNotFoundException(NoSuchRequest(number));
     }
 
     private async Task<MdfRequestView?> FindBySubmissionAsync(string organisationId, string key, CancellationToken cancellationToken)
