@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Google.Protobuf.Collections;
 using Grpc.Core;
 using Qdrant.Client.Grpc;
@@ -28,7 +29,7 @@ internal sealed class PointsService(StandInStorage storage) : Points.PointsBase
             var points = request.Points.Select(p => ToStored(collection, p)).ToList();
             foreach (var point in points)
             {
-                collection.Points[point.Id] = point;
+                collection.Put(point);
             }
 
             return points.Count;
@@ -43,7 +44,7 @@ internal sealed class PointsService(StandInStorage storage) : Points.PointsBase
         {
             foreach (var id in Select(collection, request.Points).Select(p => p.Id).ToList())
             {
-                collection.Points.Remove(id);
+                collection.Remove(id);
             }
 
             return true;
@@ -170,7 +171,7 @@ internal sealed class PointsService(StandInStorage storage) : Points.PointsBase
                 throw new RpcException(new Status(StatusCode.InvalidArgument, $"Wrong input: Vector dimension error: expected dim: {parameters.Size}, got {query.Length}"));
             }
 
-            scored = candidates.Where(p => p.Dense.ContainsKey(name)).Select(p => (p, Dot(p.Dense[name], query)));
+            scored = candidates.Where(p => p.Dense.ContainsKey(name)).Select(p => (p, TensorPrimitives.Dot(p.Dense[name], query)));
         }
         else if (nearest.VariantCase == VectorInput.VariantOneofCase.Sparse)
         {
@@ -180,30 +181,26 @@ internal sealed class PointsService(StandInStorage storage) : Points.PointsBase
             }
 
             var weights = nearest.Sparse.Indices.Zip(nearest.Sparse.Values).ToDictionary(t => t.First, t => t.Second);
-            if (parameters.HasModifier && parameters.Modifier == Modifier.Idf)
+            var postings = collection.Postings.GetValueOrDefault(name) ?? [];
+            var holders = collection.SparseHolders.GetValueOrDefault(name);
+            var idf = parameters.HasModifier && parameters.Modifier == Modifier.Idf;
+            // Only points sharing at least one index with the query are found by a sparse search.
+            var scores = new Dictionary<PointId, float>(PointIds.EqualityComparer);
+            foreach (var (index, weight) in weights)
             {
-                var holders = collection.Points.Values.Where(p => p.Sparse.TryGetValue(name, out var v) && v.Indices.Length > 0).ToList();
-                foreach (var index in weights.Keys.ToList())
+                if (!postings.TryGetValue(index, out var having) || having.Count == 0)
                 {
-                    var having = holders.Count(p => Array.IndexOf(p.Sparse[name].Indices, index) >= 0);
-                    weights[index] *= (float)Math.Log(((holders.Count - having + 0.5) / (having + 0.5)) + 1);
+                    continue;
+                }
+
+                var w = idf ? weight * (float)Math.Log(((holders - having.Count + 0.5) / (having.Count + 0.5)) + 1) : weight;
+                foreach (var (id, value) in having)
+                {
+                    scores[id] = scores.GetValueOrDefault(id) + (w * value);
                 }
             }
 
-            // Only points sharing at least one index with the query are found by a sparse search.
-            scored = candidates
-                .Where(p => p.Sparse.TryGetValue(name, out var v) && v.Indices.Any(weights.ContainsKey))
-                .Select(p =>
-                {
-                    var (indices, values) = p.Sparse[name];
-                    var score = 0f;
-                    for (var i = 0; i < indices.Length; i++)
-                    {
-                        score += weights.GetValueOrDefault(indices[i]) * values[i];
-                    }
-
-                    return (p, score);
-                });
+            scored = scores.Select(s => (collection.Points[s.Key], s.Value)).Where(s => Filters.Matches(request.Filter, s.Item1));
         }
         else
         {
@@ -345,17 +342,6 @@ internal sealed class PointsService(StandInStorage storage) : Points.PointsBase
     {
         var norm = MathF.Sqrt(vector.Sum(v => v * v));
         return norm > 0 ? vector.Select(v => v / norm).ToArray() : vector;
-    }
-
-    private static float Dot(float[] a, float[] b)
-    {
-        var sum = 0f;
-        for (var i = 0; i < a.Length; i++)
-        {
-            sum += a[i] * b[i];
-        }
-
-        return sum;
     }
 
     private static RpcException NoSuchVector(string name) =>

@@ -26,13 +26,13 @@ public sealed class QdrantStandInServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly StandInStorage _storage;
-    private readonly ConcurrentQueue<string> _calls;
+    private readonly CallLog _log;
 
-    private QdrantStandInServer(WebApplication app, StandInStorage storage, ConcurrentQueue<string> calls, Uri address)
+    private QdrantStandInServer(WebApplication app, StandInStorage storage, CallLog log, Uri address)
     {
         _app = app;
         _storage = storage;
-        _calls = calls;
+        _log = log;
         Address = address;
     }
 
@@ -40,7 +40,11 @@ public sealed class QdrantStandInServer : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>Every call received, as <c>Service/Method</c> (e.g. <c>Points/Upsert</c>), in order.</summary>
-    public IReadOnlyList<string> Calls => _calls.ToArray();
+    public IReadOnlyList<string> Calls => _log.Calls.ToArray();
+
+    /// <summary>Time spent inside the handlers (the stand-in's own work: filters, scans, copies), so that a client's
+    /// measured time minus this is what the protocol and the client cost.</summary>
+    public TimeSpan HandlerTime => TimeSpan.FromTicks(Interlocked.Read(ref _log.HandlerTicks));
 
     /// <summary>Points in each upsert call, in order: shows how writes were batched.</summary>
     public IReadOnlyList<int> UpsertSizes => _storage.UpsertSizes;
@@ -76,9 +80,9 @@ public sealed class QdrantStandInServer : IAsyncDisposable
                 }
             }));
         var storage = new StandInStorage();
-        var calls = new ConcurrentQueue<string>();
+        var log = new CallLog(new ConcurrentQueue<string>(), apiKey);
         builder.Services.AddSingleton(storage);
-        builder.Services.AddSingleton(new CallLog(calls, apiKey));
+        builder.Services.AddSingleton(log);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<CallLogInterceptor>();
@@ -90,7 +94,7 @@ public sealed class QdrantStandInServer : IAsyncDisposable
         app.MapGrpcService<PointsService>();
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new QdrantStandInServer(app, storage, calls, new Uri(address));
+        return new QdrantStandInServer(app, storage, log, new Uri(address));
     }
 
     public async ValueTask DisposeAsync()
@@ -100,7 +104,10 @@ public sealed class QdrantStandInServer : IAsyncDisposable
     }
 }
 
-internal sealed record CallLog(ConcurrentQueue<string> Calls, string? ApiKey);
+internal sealed record CallLog(ConcurrentQueue<string> Calls, string? ApiKey)
+{
+    public long HandlerTicks;
+}
 
 /// <summary>Records each call and refuses those without the API key, the way Qdrant does (status Unauthenticated).</summary>
 internal sealed class CallLogInterceptor(CallLog log) : Interceptor
@@ -113,6 +120,20 @@ internal sealed class CallLogInterceptor(CallLog log) : Interceptor
             throw new RpcException(new Status(StatusCode.Unauthenticated, "Must provide an API key or an Authorization bearer token"));
         }
 
-        return continuation(request, context);
+        return TimedAsync(() => continuation(request, context));
+    }
+
+    /// <summary>Times the handler from its call (the handlers do their work before they return their task) to its end.</summary>
+    private async Task<TResponse> TimedAsync<TResponse>(Func<Task<TResponse>> call)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            Interlocked.Add(ref log.HandlerTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
+        }
     }
 }

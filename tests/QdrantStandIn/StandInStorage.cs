@@ -20,8 +20,49 @@ internal sealed class StoredCollection(string name, Dictionary<string, VectorPar
     public Dictionary<string, SparseVectorParams> Sparse { get; } = sparse;
     public Dictionary<string, PayloadSchemaType> Indexes { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Points in id order, which is the order Qdrant scrolls them in.</summary>
+    /// <summary>Points in id order, which is the order Qdrant scrolls them in. Write through <see cref="Put"/> and <see cref="Remove"/>.</summary>
     public SortedDictionary<PointId, StoredPoint> Points { get; } = new(PointIds.Comparer);
+
+    /// <summary>Sparse vector name → index → the points having it, with their values: an inverted index, as Qdrant keeps
+    /// for sparse vectors, so a keyword search touches only the points sharing a word with the query.</summary>
+    public Dictionary<string, Dictionary<uint, Dictionary<PointId, float>>> Postings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Points having a non-empty sparse vector of each name (the N of the IDF).</summary>
+    public Dictionary<string, int> SparseHolders { get; } = new(StringComparer.Ordinal);
+
+    public void Put(StoredPoint point)
+    {
+        Remove(point.Id);
+        Points[point.Id] = point;
+        foreach (var (name, (indices, values)) in point.Sparse.Where(s => s.Value.Indices.Length > 0))
+        {
+            var postings = Postings.TryGetValue(name, out var existing) ? existing : Postings[name] = [];
+            for (var i = 0; i < indices.Length; i++)
+            {
+                (postings.TryGetValue(indices[i], out var list) ? list : postings[indices[i]] = new(PointIds.EqualityComparer))[point.Id] = values[i];
+            }
+
+            SparseHolders[name] = SparseHolders.GetValueOrDefault(name) + 1;
+        }
+    }
+
+    public void Remove(PointId id)
+    {
+        if (!Points.Remove(id, out var old))
+        {
+            return;
+        }
+
+        foreach (var (name, (indices, _)) in old.Sparse.Where(s => s.Value.Indices.Length > 0))
+        {
+            foreach (var index in indices)
+            {
+                Postings[name][index].Remove(id);
+            }
+
+            SparseHolders[name]--;
+        }
+    }
 }
 
 /// <summary>
@@ -101,6 +142,8 @@ internal sealed class StandInStorage
 internal static class PointIds
 {
     public static IComparer<PointId> Comparer { get; } = Comparer<PointId>.Create(Compare);
+
+    public static IEqualityComparer<PointId> EqualityComparer { get; } = EqualityComparer<PointId>.Create((x, y) => Compare(x, y) == 0, id => id.GetHashCode());
 
     public static string Describe(PointId id) => id.PointIdOptionsCase == PointId.PointIdOptionsOneofCase.Num ? id.Num.ToString(System.Globalization.CultureInfo.InvariantCulture) : id.Uuid;
 
