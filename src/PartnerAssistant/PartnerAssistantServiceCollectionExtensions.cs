@@ -70,6 +70,9 @@ public static class PartnerAssistantServiceCollectionExtensions
 
         services.AddAssistantDbContext<DirectoryDbContext, SqliteDirectoryDbContext, PostgresDirectoryDbContext>(DirectoryDbContext.HistoryTable);
         services.AddAssistantDbContext<ConversationDbContext, SqliteConversationDbContext, PostgresConversationDbContext>(ConversationDbContext.HistoryTable);
+        // Replicas on one database take turns at the maintenance loops through leases in it.
+        services.AddAssistantDbContext<CoordinationDbContext, SqliteCoordinationDbContext, PostgresCoordinationDbContext>(CoordinationDbContext.HistoryTable);
+        services.AddSingleton<ReplicaLeases>();
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<PendingConfirmationStore>();

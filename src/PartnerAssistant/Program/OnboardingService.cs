@@ -611,8 +611,30 @@ public sealed class OnboardingService(
 
         var byManager = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
         var reminded = 0;
-        foreach (var (onboarding, steps) in due)
+        foreach (var (onboarding, candidates) in due)
         {
+            // Claim each step before reminding: of several replicas (or passes) reaching it at once, one sends.
+            var steps = new List<OnboardingStep>();
+            await using (var claimScope = scopes.CreateAsyncScope())
+            {
+                var claimDb = claimScope.ServiceProvider.GetRequiredService<ProgramDbContext>();
+                foreach (var candidate in candidates)
+                {
+                    var claimed = await claimDb.OnboardingSteps
+                        .Where(s => s.Id == candidate.Id && s.CompletedAtMs == null && (s.LastReminderAtMs == null || nowMs - s.LastReminderAtMs >= repeatMs))
+                        .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastReminderAtMs, nowMs).SetProperty(x => x.Reminders, x => x.Reminders + 1), cancellationToken);
+                    if (claimed == 1)
+                    {
+                        steps.Add(candidate);
+                    }
+                }
+            }
+
+            if (steps.Count == 0)
+            {
+                continue;
+            }
+
             var organisation = await directory.FindOrganisationAsync(onboarding.OrganisationId, cancellationToken);
             var view = await ViewAsync(onboarding.OrganisationId, cancellationToken);
             foreach (var step in steps)
@@ -636,9 +658,6 @@ public sealed class OnboardingService(
 
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ProgramDbContext>();
-            var ids = steps.Select(s => s.Id).ToList();
-            await db.OnboardingSteps.Where(s => ids.Contains(s.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastReminderAtMs, nowMs).SetProperty(x => x.Reminders, x => x.Reminders + 1), cancellationToken);
             db.Audit.Add(ProgramAudit.Entry(ProgramActors.System, "reminder", onboarding.OrganisationId, "onboarding", "Overdue onboarding steps.",
                 new { steps = steps.Select(s => s.Kind.ToString()) }, nowMs));
             await db.SaveChangesAsync(cancellationToken);

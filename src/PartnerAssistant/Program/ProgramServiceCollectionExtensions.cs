@@ -32,6 +32,7 @@ public static class ProgramServiceCollectionExtensions
         services.AddSingleton<ProgramDocuments>();
         services.AddSingleton<ProgramNotifier>();
         services.AddSingleton<WonDealLedger>();
+        services.AddSingleton<CustomerLifetimeBook>();
         services.AddSingleton<PsatService>();
         services.AddSingleton<OnboardingService>();
         services.AddSingleton<TierService>();

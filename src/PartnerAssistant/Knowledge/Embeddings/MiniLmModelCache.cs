@@ -13,7 +13,8 @@ public sealed record CachedModel(string ModelPath, bool Built, TimeSpan Elapsed)
 /// Keeps the ONNX model built from the safetensors weights in a cache folder, with a stamp file
 /// beside it naming the hashes of the weights and config and the graph version it was built from.
 /// The model is rebuilt only when that stamp no longer matches; both files are written to a
-/// temporary name and renamed, so a crash or a concurrent process never leaves a torn model.
+/// temporary name and renamed, so a crash or a concurrent process never leaves a torn model, and a
+/// build holds a lock file so that of several processes starting together one builds and the rest reuse it.
 /// </summary>
 public sealed class MiniLmModelCache(string cacheDirectory, ILogger logger)
 {
@@ -31,7 +32,14 @@ public sealed class MiniLmModelCache(string cacheDirectory, ILogger logger)
         byte[] config = File.ReadAllBytes(files.ConfigPath);
         string stamp = Stamp(weights, config);
 
-        if (File.Exists(ModelPath) && File.Exists(StampPath) && File.ReadAllText(StampPath) == stamp)
+        if (IsCurrent(stamp))
+        {
+            return new CachedModel(ModelPath, Built: false, Stopwatch.GetElapsedTime(started));
+        }
+
+        // Several processes starting at once on one cache folder: one builds, the others wait and then use its model.
+        using var building = PartnerAssistant.Hosting.ExclusiveFileLock.Acquire(ModelPath + ".lock", TimeSpan.FromMinutes(10));
+        if (IsCurrent(stamp))
         {
             return new CachedModel(ModelPath, Built: false, Stopwatch.GetElapsedTime(started));
         }
@@ -48,6 +56,8 @@ public sealed class MiniLmModelCache(string cacheDirectory, ILogger logger)
             new FileInfo(ModelPath).Length / 1e6, (long)elapsed.TotalMilliseconds);
         return new CachedModel(ModelPath, Built: true, elapsed);
     }
+
+    private bool IsCurrent(string stamp) => File.Exists(ModelPath) && File.Exists(StampPath) && File.ReadAllText(StampPath) == stamp;
 
     private static string Stamp(byte[] weights, byte[] config) =>
         $"weights-sha256: {Convert.ToHexStringLower(SHA256.HashData(weights))}\n" +
