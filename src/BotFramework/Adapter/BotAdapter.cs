@@ -35,7 +35,7 @@ public sealed class BotAdapter(
 
         if (http.Request.ContentLength > settings.MaxRequestBodyBytes)
         {
-            await RejectAsync(http, 400, "Request body too large", $"An activity may be at most {settings.MaxRequestBodyBytes} bytes.");
+            await RejectAsync(http, 413, "Request body too large", $"An activity may be at most {settings.MaxRequestBodyBytes} bytes.");
             return;
         }
 
@@ -48,7 +48,7 @@ public sealed class BotAdapter(
         var body = await ReadBodyAsync(http.Request, settings.MaxRequestBodyBytes, cancellationToken);
         if (body is null)
         {
-            await RejectAsync(http, 400, "Request body too large", $"An activity may be at most {settings.MaxRequestBodyBytes} bytes.");
+            await RejectAsync(http, 413, "Request body too large", $"An activity may be at most {settings.MaxRequestBodyBytes} bytes.");
             return;
         }
 
@@ -313,7 +313,7 @@ public sealed class BotAdapter(
 
     private static Task RejectAsync(HttpContext http, int status, string title, string detail)
     {
-        if (status == 400)
+        if (status is 400 or 413)
         {
             BotTelemetry.TurnsRejected.Add(1, new KeyValuePair<string, object?>("reason", "bad request"));
         }

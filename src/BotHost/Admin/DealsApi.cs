@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using BotHost.Operations;
+using Microsoft.Extensions.Options;
 using PartnerAssistant.Deals;
 using PartnerAssistant.People;
 
@@ -27,7 +29,8 @@ public static class DealsApi
         group.MapGet("/investments", ListInvestmentsAsync).RequireAdminRole(Internal);
         group.MapPut("/investments", SetInvestmentAsync).RequireAdminRole(Role.ChannelManager);
         group.MapGet("/export", ExportAsync).RequireAdminRole(Internal);
-        group.MapPost("/import", ImportAsync).RequireAdminRole(Role.ChannelManager);
+        group.MapPost("/import", ImportAsync).RequireAdminRole(Role.ChannelManager)
+            .WithBodyLimit(((IEndpointRouteBuilder)group).ServiceProvider.GetRequiredService<IOptions<RequestLimitsOptions>>().Value.ImportMaxBodyBytes);
     }
 
     /// <summary>A program investment row as the API takes it (amounts in the reporting currency).</summary>

@@ -1,5 +1,7 @@
 using System.Text;
 using BotHost.Cli;
+using BotHost.Operations;
+using Microsoft.Extensions.Options;
 using PartnerAssistant.People;
 using PartnerAssistant.Knowledge;
 using PartnerAssistant.Knowledge.Documents;
@@ -24,7 +26,9 @@ public static class KnowledgeApi
     {
         app.MapPost("/api/knowledge/search", SearchAsync).RequireAdminRole(Role.EnablementEditor, Role.ChannelManager, Role.SalesRep);
         admin.MapGet("/sources", ListSourcesAsync).RequireAdminRole(Role.EnablementEditor);
-        admin.MapPost("/documents", AddDocumentAsync).RequireAdminRole(Role.EnablementEditor);
+        // Base64 makes a file a third larger; the JSON around it is small.
+        var upload = app.Services.GetRequiredService<IOptions<KnowledgeOptions>>().Value.MaxUploadBytes;
+        admin.MapPost("/documents", AddDocumentAsync).RequireAdminRole(Role.EnablementEditor).WithBodyLimit((upload * 4 / 3) + (64 * 1024));
         admin.MapDelete("/documents/{**source}", RetireAsync).RequireAdminRole(Role.EnablementEditor);
         admin.MapPost("/reindex", ReindexAsync).RequireAdminRole(Role.EnablementEditor);
         admin.MapGet("/unanswered", UnansweredAsync).RequireAdminRole(Role.EnablementEditor);

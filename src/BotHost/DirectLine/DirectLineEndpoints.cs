@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using BotFramework;
 using BotFramework.Adapter;
 using BotFramework.Schema;
+using BotHost.Operations;
 using Microsoft.Extensions.Options;
 using PartnerAssistant.People;
 
@@ -51,7 +52,8 @@ public static class DirectLineEndpoints
         group.MapPost("/tokens/refresh", Refresh);
         group.MapPost("/conversations", StartAsync);
         group.MapGet("/conversations/{conversationId}", Resume);
-        group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync);
+        group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync)
+            .WithBodyLimit(app.Services.GetRequiredService<IOptions<BotOptions>>().Value.MaxRequestBodyBytes);
         group.MapGet("/conversations/{conversationId}/activities", GetActivities);
         group.MapPost("/conversations/{conversationId}/upload", () => Error(HttpStatusCode.NotImplemented, "NotSupported", "File upload is not supported by this endpoint."));
     }
