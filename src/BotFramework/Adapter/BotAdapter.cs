@@ -66,6 +66,12 @@ public sealed class BotAdapter(
 
         using (document)
         {
+            if (ActivityValidation.TextProblem(document.RootElement) is { } textProblem)
+            {
+                await RejectAsync(http, 400, "Malformed activity", textProblem);
+                return;
+            }
+
             try
             {
                 activity = document.Deserialize<Activity>(BotJson.Options);
@@ -90,7 +96,7 @@ public sealed class BotAdapter(
             return;
         }
 
-        if (Validate(activity) is { } problem)
+        if (ActivityValidation.ShapeProblem(activity, needsServiceUrl: true) is { } problem)
         {
             await RejectAsync(http, 400, "Invalid activity", problem);
             return;
@@ -232,27 +238,6 @@ public sealed class BotAdapter(
         {
             logger.LogDebug(ex, "Could not send a typing indicator");
         }
-    }
-
-    private static string? Validate(Activity activity)
-    {
-        if (string.IsNullOrWhiteSpace(activity.Type))
-        {
-            return "The activity has no 'type'.";
-        }
-
-        if (activity.Conversation?.Id is null or "")
-        {
-            return "The activity has no 'conversation.id'.";
-        }
-
-        if (activity.DeliveryMode != DeliveryModes.ExpectReplies && activity.Type != ActivityTypes.Invoke
-            && !Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out _))
-        {
-            return "The activity has no valid 'serviceUrl' to reply to.";
-        }
-
-        return null;
     }
 
     private static async Task WriteResultAsync(HttpContext http, Activity activity, TurnContext? turn)

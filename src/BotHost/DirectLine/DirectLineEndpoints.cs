@@ -79,7 +79,7 @@ public static class DirectLineEndpoints
         }
 
         var body = await ReadJsonAsync(http);
-        var userId = body?["user"]?["id"]?.GetValue<string>()?.Trim();
+        var userId = body.Field("user").Field("id").Text()?.Trim();
         if (string.IsNullOrEmpty(userId) || userId.Length > 256)
         {
             return Error(HttpStatusCode.BadRequest, "BadArgument", "Name the user: {\"user\": {\"id\": \"<channel user id>\"}}.");
@@ -150,7 +150,13 @@ public static class DirectLineEndpoints
         Activity? posted;
         try
         {
-            posted = await JsonSerializer.DeserializeAsync<Activity>(http.Request.Body, BotJson.Options, http.RequestAborted);
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            if (ActivityValidation.TextProblem(document.RootElement) is { } textProblem)
+            {
+                return Error(HttpStatusCode.BadRequest, "BadArgument", textProblem);
+            }
+
+            posted = document.Deserialize<Activity>(BotJson.Options);
         }
         catch (JsonException)
         {
@@ -160,6 +166,11 @@ public static class DirectLineEndpoints
         if (posted?.Type is not (ActivityTypes.Message or ActivityTypes.Event or ActivityTypes.Typing))
         {
             return Error(HttpStatusCode.BadRequest, "BadArgument", "Post a message, event or typing activity.");
+        }
+
+        if (ActivityValidation.ListProblem(posted) is { } listProblem)
+        {
+            return Error(HttpStatusCode.BadRequest, "BadArgument", listProblem);
         }
 
         var conversation = conversations.Open(grant);
