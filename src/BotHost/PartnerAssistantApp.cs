@@ -17,6 +17,7 @@ public static class PartnerAssistantApp
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseCorrelationHeader();
+        app.UseLocalDevelopmentGuard();
         app.UseRequestBodyLimits();
         app.MapHealthEndpoints();
         app.MapWebChatPage();

@@ -53,6 +53,11 @@ public sealed class AdminAccess(EntraTokenValidator tokens, DirectoryService dir
         async context =>
         {
             var http = context.HttpContext;
+            if (UnacceptedContentType(http) is { } problem)
+            {
+                return problem;
+            }
+
             var caller = await http.RequestServices.GetRequiredService<AdminAccess>().ResolveAsync(http);
             if (caller is null)
             {
@@ -67,6 +72,30 @@ public sealed class AdminAccess(EntraTokenValidator tokens, DirectoryService dir
             http.Items[ItemKey] = caller;
             return await next(context);
         };
+
+    /// <summary>
+    /// A body must come as the endpoint documents it: JSON, or what its <c>Accepts</c> metadata names (the
+    /// deals import takes text/csv). A web page can send text/plain or a form to any address without asking
+    /// first; it cannot send JSON or CSV across sites without a CORS preflight this host never grants.
+    /// </summary>
+    private static IResult? UnacceptedContentType(HttpContext http)
+    {
+        var request = http.Request;
+        var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+        if (!hasBody || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        {
+            return null;
+        }
+
+        var accepted = http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes is { Count: > 0 } types
+            ? types
+            : ["application/json"];
+        var mediaType = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
+        return mediaType is not null && accepted.Any(type => string.Equals(type, mediaType, StringComparison.OrdinalIgnoreCase))
+            ? null
+            : Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
+                detail: $"Send the body as {string.Join(" or ", accepted)}.");
+    }
 }
 
 /// <summary>An admin API caller: a person from the directory, or the local administrator in development mode.</summary>

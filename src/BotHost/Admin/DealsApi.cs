@@ -29,7 +29,7 @@ public static class DealsApi
         group.MapGet("/investments", ListInvestmentsAsync).RequireAdminRole(Internal);
         group.MapPut("/investments", SetInvestmentAsync).RequireAdminRole(Role.ChannelManager);
         group.MapGet("/export", ExportAsync).RequireAdminRole(Internal);
-        group.MapPost("/import", ImportAsync).RequireAdminRole(Role.ChannelManager)
+        group.MapPost("/import", ImportAsync).RequireAdminRole(Role.ChannelManager).Accepts<string>("text/csv")
             .WithBodyLimit(((IEndpointRouteBuilder)group).ServiceProvider.GetRequiredService<IOptions<RequestLimitsOptions>>().Value.ImportMaxBodyBytes);
     }
 
