@@ -2,6 +2,7 @@ using System.Net;
 using BotFramework;
 using BotFramework.Authentication;
 using Microsoft.Extensions.Options;
+using PartnerAssistant;
 using PartnerAssistant.People;
 
 namespace BotHost.Admin;
@@ -67,6 +68,13 @@ public sealed class AdminAccess(EntraTokenValidator tokens, DirectoryService dir
             if (!caller.IsLocalAdministrator && !roles.Contains(caller.Caller!.Role))
             {
                 return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This needs one of these roles: {string.Join(", ", roles.Select(r => r.Describe()))}.");
+            }
+
+            // Every request body is held to its columns' lengths and its enums' names before a service sees it.
+            var problems = context.Arguments.Where(a => a is not null && InputLimits.IsRequestType(a.GetType())).SelectMany(InputLimits.Problems).ToList();
+            if (problems.Count > 0)
+            {
+                return Results.Problem(statusCode: 400, title: "Invalid request", detail: string.Join(" ", problems));
             }
 
             http.Items[ItemKey] = caller;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
 using BotHost.Operations;
@@ -34,7 +35,7 @@ public static class DealsApi
     }
 
     /// <summary>A program investment row as the API takes it (amounts in the reporting currency).</summary>
-    public sealed record InvestmentInput(string PartnerId, DateOnly PeriodStart, DateOnly PeriodEnd, decimal Mdf, decimal Rebates, decimal Enablement);
+    public sealed record InvestmentInput([property: MaxLength(64)] string PartnerId, DateOnly PeriodStart, DateOnly PeriodEnd, decimal Mdf, decimal Rebates, decimal Enablement);
 
     private static Task<IResult> ListAsync(HttpContext http, DealRegistry registry, string? status, string? partner, string? customer, bool? open, int? limit) => Guard(async () =>
     {

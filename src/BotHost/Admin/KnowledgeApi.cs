@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text;
 using BotHost.Cli;
 using BotHost.Operations;
@@ -16,11 +17,12 @@ public static class KnowledgeApi
 {
     /// <summary>A search: the question, how many passages (default 5, at most 50), the collection
     /// (default: the default collection), and optionally <c>"partner"</c> to see what partners see.</summary>
-    public sealed record SearchRequest(string? Query, int? Top, string? Collection, string? Audience);
+    public sealed record SearchRequest([property: MaxLength(1000)] string? Query, int? Top, [property: MaxLength(64)] string? Collection, [property: MaxLength(16)] string? Audience);
 
     /// <summary>A document to add: its file name (the extension picks the format) and its content,
     /// as text or as base64 (for .docx), and optionally the audience.</summary>
-    public sealed record DocumentRequest(string? FileName, string? Text, string? ContentBase64, string? Audience);
+    // A document's text is bounded by the endpoint's body limit (from Knowledge:MaxUploadBytes), not by a text cap.
+    public sealed record DocumentRequest([property: MaxLength(260)] string? FileName, [property: MaxLength(int.MaxValue)] string? Text, [property: MaxLength(int.MaxValue)] string? ContentBase64, [property: MaxLength(16)] string? Audience);
 
     public static void Map(WebApplication app, RouteGroupBuilder admin)
     {
