@@ -71,7 +71,11 @@ public sealed class AdminAccess(EntraTokenValidator tokens, DirectoryService dir
             }
 
             // Every request body is held to its columns' lengths and its enums' names before a service sees it.
-            var problems = context.Arguments.Where(a => a is not null && InputLimits.IsRequestType(a.GetType())).SelectMany(InputLimits.Problems).ToList();
+            // The body is the argument of the endpoint's request type (services are arguments too, and are not checked).
+            var bodyType = http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+            List<string> problems = bodyType is not null && InputLimits.IsRequestType(bodyType)
+                ? context.Arguments.Where(a => a?.GetType() == bodyType).SelectMany(InputLimits.Problems).ToList()
+                : [];
             if (problems.Count > 0)
             {
                 return Results.Problem(statusCode: 400, title: "Invalid request", detail: string.Join(" ", problems));
