@@ -114,7 +114,7 @@ public sealed class AssistantBot(
         var state = turn.State;
         var now = time.GetUtcNow();
         var submitted = turn.Activity.Value as JsonObject;
-        var action = submitted?["action"]?.GetValue<string>();
+        var action = submitted.Field("action").Text();
 
         if (action == ConfirmIntent)
         {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -13,15 +14,20 @@ namespace PartnerAssistant.PartnerProgram;
 /// <summary>What a partner asks funds for (amounts in the reporting currency).</summary>
 public sealed record MdfRequestInput
 {
+    [MaxLength(32)]
     public required string ActivityType { get; init; }
+    [MaxLength(200)]
     public required string Title { get; init; }
     public DateOnly ActivityDate { get; init; }
+    [MaxLength(2000)]
     public string Plan { get; init; } = "";
+    [MaxLength(1000)]
     public string ExpectedOutcomes { get; init; } = "";
     public decimal EligibleCost { get; init; }
     public decimal RequestedAmount { get; init; }
 
     /// <summary>Carried in the card: the same submission delivered twice creates one request.</summary>
+    [MaxLength(100)]
     public string SubmissionKey { get; init; } = "";
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
@@ -13,17 +14,23 @@ namespace PartnerAssistant.PartnerProgram;
 /// <summary>What a channel manager sends to invite a partner organisation.</summary>
 public sealed record InviteRequest
 {
+    [MaxLength(200)]
     public required string Name { get; init; }
     public PartnerType? PartnerType { get; init; }
+    [MaxLength(16)]
     public string Region { get; init; } = "";
+    [MaxLength(64)]
     public string Country { get; init; } = "";
 
     /// <summary>The partner admin named in the invitation (optional).</summary>
+    [MaxLength(200)]
     public string? AdminName { get; init; }
 
+    [MaxLength(200)]
     public string? AdminEmail { get; init; }
 
     /// <summary>The admin's Teams id (aadObjectId) where it is known; else they are keyed by e-mail until it is.</summary>
+    [MaxLength(200)]
     public string? AdminChannelUserId { get; init; }
 }
 
@@ -45,7 +52,9 @@ public sealed record OnboardingView(
 }
 
 /// <summary>A certification as a partner or the learning system reports it.</summary>
-public sealed record CertificationInput(string HolderName, string? HolderEmail, string Name, CertificationLevel Level, string CertificateId, DateOnly EarnedOn, DateOnly? ExpiresOn);
+public sealed record CertificationInput(
+    [property: MaxLength(200)] string HolderName, [property: MaxLength(200)] string? HolderEmail, [property: MaxLength(200)] string Name,
+    CertificationLevel Level, [property: MaxLength(64)] string CertificateId, DateOnly EarnedOn, DateOnly? ExpiresOn);
 
 /// <summary>
 /// Onboarding automation: a channel manager invites a partner organisation (it enters the directory with its

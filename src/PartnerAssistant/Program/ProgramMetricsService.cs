@@ -194,7 +194,8 @@ public sealed class ProgramMetricsService(
                 IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                 _ => value.ToString() ?? "",
             };
-            csv.Append(Escape(section)).Append(',').Append(Escape(metric)).Append(',').Append(Escape(dimension)).Append(',').Append(Escape(text)).Append("\r\n");
+            using var row = new StringWriter(csv);
+            CsvCells.WriteRow(row, [section, metric, dimension, text]);
         }
 
         Row("filter", "from", "", m.Filter.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
@@ -451,9 +452,6 @@ public sealed class ProgramMetricsService(
 
     private static double? Median(IReadOnlyList<int> sorted) => sorted.Count == 0 ? null
         : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2.0;
-
-    private static string Escape(string value) =>
-        value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
     /// <summary>
     /// Raw aggregate SQL over the context's connection. The statements use only what SQLite and PostgreSQL share (integer
