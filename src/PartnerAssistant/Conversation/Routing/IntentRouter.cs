@@ -30,6 +30,22 @@ public sealed class RouterOptions
     /// <summary>The intent that takes what matches nothing, if it is registered (free questions go to the
     /// knowledge base). Default: <c>Knowledge.Ask</c>.</summary>
     public string FallbackIntent { get; set; } = "Knowledge.Ask";
+
+    /// <summary>Longest message routed, in characters; a longer one gets a reply saying so (a pasted e-mail is
+    /// not a deal registration). Default: 2,000. Range 100–100,000.</summary>
+    [Range(100, 100_000)]
+    public int MaxUtteranceLength { get; set; } = 2_000;
+
+    /// <summary>How long the previous question stays the context of a follow-up ("and can it be extended?").
+    /// Default: 30 minutes. Range 0 (no follow-ups across turns) to 1 day.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan FollowUpWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How old the router's vocabulary (for spelling correction and names) may get before it is
+    /// rebuilt in the background, to take in new customers, partners and documents. Default: 10 minutes.
+    /// Range 1 second to 1 day.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan VocabularyRefresh { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 public enum RouteKind
@@ -44,7 +60,12 @@ public enum RouteKind
     Unknown,
 }
 
-public sealed record RouteDecision(RouteKind Kind, Intent? Intent, IReadOnlyList<IntentScore> Candidates, double Score);
+public sealed record RouteDecision(RouteKind Kind, Intent? Intent, IReadOnlyList<IntentScore> Candidates, double Score)
+{
+    /// <summary>The sentence embedding of the masked utterance, when the matcher computed one (else empty):
+    /// the turn hands it on so the same text is not embedded twice.</summary>
+    public ReadOnlyMemory<float> Vector { get; init; }
+}
 
 /// <summary>
 /// The offline router: picks the intent for an utterance among those the caller's role may use,
@@ -53,11 +74,19 @@ public sealed record RouteDecision(RouteKind Kind, Intent? Intent, IReadOnlyList
 /// </summary>
 public sealed class IntentRouter(IntentCatalog catalog, IIntentMatcher matcher, IOptions<RouterOptions> options)
 {
-    public async Task<RouteDecision> RouteAsync(string utterance, Role role, CancellationToken cancellationToken)
+    public Task<RouteDecision> RouteAsync(string utterance, Role role, CancellationToken cancellationToken) =>
+        RouteAsync(MatcherInput.Of(utterance, catalog.Names), role, cancellationToken);
+
+    public async Task<RouteDecision> RouteAsync(MatcherInput utterance, Role role, CancellationToken cancellationToken)
+    {
+        var result = await matcher.ScoreAsync(utterance, catalog.For(role).ToList(), cancellationToken);
+        return Decide(result.Scores, role) with { Vector = result.Vector };
+    }
+
+    /// <summary>Runs, asks or falls back on given scores (best first).</summary>
+    public RouteDecision Decide(IReadOnlyList<IntentScore> scores, Role role)
     {
         var settings = options.Value;
-        var candidates = catalog.For(role).ToList();
-        var scores = await matcher.ScoreAsync(utterance, candidates, cancellationToken);
         var fallback = catalog.ById.GetValueOrDefault(settings.FallbackIntent);
         fallback = fallback is not null && fallback.AllowsRole(role) ? fallback : null;
 

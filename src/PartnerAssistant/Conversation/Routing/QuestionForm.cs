@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+
+namespace PartnerAssistant.Conversation.Routing;
+
+/// <summary>How a message is put: a question about how something works, a request about one's own data, an imperative.</summary>
+public sealed record UtteranceForm(bool AsksHowItWorks, bool RefersToOwnData, bool IsImperative)
+{
+    /// <summary>A question about how the program works that names none of the caller's own things:
+    /// the knowledge base answers it, whichever action's topic it is on.</summary>
+    public bool IsPolicyQuestion => AsksHowItWorks && !RefersToOwnData && !IsImperative;
+
+    /// <summary>Both at once ("our registration got rejected, why would that happen"): the knowledge base answers
+    /// the question and the action is offered as a button.</summary>
+    public bool IsMixed => AsksHowItWorks && RefersToOwnData && !IsImperative;
+}
+
+/// <summary>
+/// Tells questions about how the program works from requests about one's own data and imperatives, by the
+/// words people use for each: "how long…", "what do I need…", "when does…", "can I…", "what happens if…"
+/// ask how something works; "my", "our", "show", "register", "approve" ask for an action. The conversation
+/// router uses it to send a policy question on a deal, MDF, tier, survey or onboarding topic to the
+/// knowledge base even when an action's examples are closer in wording.
+/// </summary>
+public static partial class QuestionForm
+{
+    public static UtteranceForm Of(string text)
+    {
+        var lower = Normalise(text);
+        var body = AskingFor().Replace(Lead().Replace(lower, ""), "");
+        return new UtteranceForm(HowItWorks().IsMatch(body) || Conditional().IsMatch(body), OwnData().IsMatch(lower), Imperative().IsMatch(body));
+    }
+
+    private static string Normalise(string text) =>
+        Regex.Replace(text.ToLowerInvariant().Replace('’', '\''), @"\s+", " ").Trim();
+
+    // Words in front that do not change what is asked.
+    [GeneratedRegex(@"^(?:(?:and|also|so|ok|okay|oh|well|but|like|hey|hi|hello|cool|thanks|thx|great|right|now|just|then|quick question|question)[,:;!.]?\s+)+")]
+    private static partial Regex Lead();
+
+    // "tell me how…", "I was wondering whether…": what follows is the question.
+    [GeneratedRegex(@"^(?:(?:can|could) you )?(?:please )?(?:tell me|explain|do you know|i'd like to know|i want to know|i'd like to understand|i wonder|i was wondering|any idea)\s+(?=how|what|when|why|who|which|whether|if)")]
+    private static partial Regex AskingFor();
+
+    [GeneratedRegex(@"^(?:how (?:long|far ahead|far in advance|early|soon|quickly|fast|often|many days|many weeks|much time|much notice|are .{1,40} (?:calculated|decided|chosen|worked out|measured|resolved|set|split|shared|credited|reviewed|approved|re-?evaluated)|is .{1,40} (?:calculated|decided|chosen|worked out|measured|resolved|set|split|shared|credited|reviewed|approved|re-?evaluated)|does .{1,60} work|do .{1,60} work|does (?:a|an|the) |do (?:i|we|you|partners|new partners) (?:ask|request|get|avoid|become|apply|extend|claim|register|earn|qualify|find|submit|know)|can (?:i|a|an|we) |should)"
+        + @"|what (?:do|does|would) (?:i|we|you|a|an|the|partners?|new partners) (?:need|have to|must)|what (?:info|information|details|documents|data|evidence|proof|paperwork|fields) |what happens|what (?:are|is) the (?:rules?|requirements?|steps?|criteria|benefits?|conditions|process|policy|deadline|difference|scale|minimum|maximum|limit|discount|rebate|share)|what counts|what kind of|what sort of|what extra|what share|what percentage|what discount|what (?:do|does) .{1,40} (?:get|mean|cover|say|give|require|entail)|what is (?:a|an) |what's (?:a|an) |what does it take|which (?:certification|course|courses|exam|exams|partner types?)"
+        + @"|when (?:does|do|is|are|will|should|must|can|would) |when's "
+        + @"|(?:can|could|may|must|should) (?:i|a|an|the|partners?|northbeam|resellers?|integrators?) "
+        + @"|(?:do|does) (?:i|we|you|a|an|the|partners?|registrations?|answering|marketplace) |is there (?:a|an|any) |are there |is (?:co-?sell|mdf|a registration|protection|the approval|approval) "
+        + @"|who (?:decides|approves|can|should|signs|gets|has to|must|is responsible|reviews|pays)|why |how do i |how do you |how does |how is |how are (?:ties|conflicts)|what if (?:two|a|another|the customer|onboarding)|if (?:two|a|another|the customer|our revenue|we miss))")]
+    private static partial Regex HowItWorks();
+
+    // "what happens to X if …", "if two partners register the same customer who gets it".
+    [GeneratedRegex(@"^(?:if|what happens (?:to|if|when|once)) .{3,}")]
+    private static partial Regex Conditional();
+
+    [GeneratedRegex(@"\b(?:my|our|mine|ours)\s+(?:\w+\s+){0,2}(?:registrations?|regs?|deals?|pipeline|balance|budget|funds?|mdf|requests?|claims?|tier|scorecard|standing|onboarding|checklist|gateways?|survey|certifications?|revenue|status|profile|role|opportunit(?:y|ies)|queue)\b"
+        + @"|\b(?:do|have|did) we (?:have|hold|own|got)\b|\bwe(?:'ve| have) (?:got|registered|submitted|requested|filed)\b|\b(?:how (?:far|close) are we|are we (?:missing|short)|we(?:'re| are) (?:still )?(?:missing|short))\b")]
+    private static partial Regex OwnData();
+
+    [GeneratedRegex(@"^(?:please |pls |plz |(?:can|could|would|will) you (?:please )?|i (?:want|need|would like|'d like) (?:you )?to |i'd like to |let me |lemme |gimme |give me )*"
+        + @"(?:show|list|give|get|pull|open|register|submit|approve|reject|decline|deny|extend|claim|mark|record|log|add|upload|attach|run|start|kick|evaluate|re-?evaluate|confirm|hold|invite|onboard|retire|reindex|re-index|rebuild|check|score|rate|predict|estimate|take|fill|answer|read|scan|detect|request|display|bring|close|set|send|pay|file|put|remove|delete|publish|ingest|tell me|find|look up|split|compare|rerun|re-run|recompute|refresh|leave|keep|sign|tick|nuke|bin|accept|grant|refuse|postpone|unpublish|archive|drop|transcribe|extract|ocr)\b")]
+    private static partial Regex Imperative();
+}
