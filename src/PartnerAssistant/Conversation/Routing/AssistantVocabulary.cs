@@ -16,10 +16,12 @@ public sealed class AssistantVocabulary
     private readonly Dictionary<string, int> _frequencies;
     private readonly HashSet<string> _known;
 
-    internal AssistantVocabulary(Dictionary<string, int> frequencies, HashSet<string> known, IReadOnlyList<string> customers, IReadOnlyList<string> partners)
+    internal AssistantVocabulary(Dictionary<string, int> frequencies, HashSet<string> known, IReadOnlyList<string> customers, IReadOnlyList<string> partners,
+        IReadOnlyDictionary<string, string>? shorthand = null)
     {
         _frequencies = frequencies;
         _known = known;
+        Shorthand = shorthand ?? new Dictionary<string, string>();
         Customers = customers;
         Partners = partners;
         ByLength = frequencies.Keys.GroupBy(w => w.Length).ToDictionary(g => g.Key, g => g.ToArray());
@@ -48,6 +50,9 @@ public sealed class AssistantVocabulary
     public IReadOnlyList<string> Partners { get; }
 
     public int Count => _frequencies.Count;
+
+    /// <summary>Chat shorthand and what it stands for ("regs" → "registrations", "u" → "you"), read as the full words.</summary>
+    public IReadOnlyDictionary<string, string> Shorthand { get; }
 
     /// <summary>Whether a (lower-case) word is one to leave as it is: the assistant's own, general English, or shorthand.</summary>
     public bool Knows(string word) => _frequencies.ContainsKey(word) || _known.Contains(word);
@@ -85,6 +90,15 @@ public sealed class VocabularyBuilder
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private readonly List<string> _customers = [];
     private readonly List<string> _partners = [];
+    private readonly Dictionary<string, string> _shorthand = new(StringComparer.Ordinal);
+
+    /// <summary>A shorthand word and the words it stands for.</summary>
+    public VocabularyBuilder AddShorthand(string word, string meaning)
+    {
+        _shorthand[word.ToLowerInvariant()] = meaning;
+        _known.Add(word.ToLowerInvariant());
+        return this;
+    }
 
     /// <summary>Counts the words of a text the assistant uses, <paramref name="weight"/> times each.</summary>
     public VocabularyBuilder AddText(string text, int weight = 1)
@@ -124,7 +138,8 @@ public sealed class VocabularyBuilder
     }
 
     public AssistantVocabulary Build() =>
-        new(new Dictionary<string, int>(_frequencies), new HashSet<string>(_known), _customers.Distinct().ToList(), _partners.Distinct().ToList());
+        new(new Dictionary<string, int>(_frequencies), new HashSet<string>(_known), _customers.Distinct().ToList(), _partners.Distinct().ToList(),
+            new Dictionary<string, string>(_shorthand));
 }
 
 /// <summary>Something the assistant knows words from. Capabilities register one for their own data
@@ -134,8 +149,8 @@ public interface IVocabularySource
     Task ContributeAsync(VocabularyBuilder vocabulary, CancellationToken cancellationToken);
 }
 
-/// <summary>The intent examples, the program terms and the words the router should leave alone
-/// (<c>prompts/known-words.txt</c>: chat shorthand and the like).</summary>
+/// <summary>The intent examples, the program terms, and the words the router should leave alone or read as
+/// others (<c>prompts/known-words.txt</c>: chat shorthand, "regs = registrations").</summary>
 internal sealed class IntentVocabularySource(IntentCatalog catalog, IOptions<PromptOptions> prompts) : IVocabularySource
 {
     public const string KnownWordsFile = "known-words.txt";
@@ -164,7 +179,17 @@ internal sealed class IntentVocabularySource(IntentCatalog catalog, IOptions<Pro
                 }
                 else
                 {
-                    vocabulary.AddKnown(lines.SelectMany(AssistantVocabulary.Words));
+                    foreach (var line in lines)
+                    {
+                        if (line.Split('=', 2) is [var word, var meaning])
+                        {
+                            vocabulary.AddShorthand(word.Trim(), meaning.Trim());
+                        }
+                        else
+                        {
+                            vocabulary.AddKnown(AssistantVocabulary.Words(line));
+                        }
+                    }
                 }
             }
         }

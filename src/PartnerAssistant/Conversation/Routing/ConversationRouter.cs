@@ -26,6 +26,9 @@ public sealed record PlannedStep(StepKind Kind, string Text, Intent? Intent, str
     public IReadOnlyList<string> Offers { get; init; } = [];
 
     public static PlannedStep Run(Intent intent, string text, ReadOnlyMemory<float> vector) => new(StepKind.Run, text, intent, null, []) { Vector = vector };
+
+    /// <summary>How the router scored the text (best first), for logs and the accuracy report.</summary>
+    public IReadOnlyList<IntentScore> Scores { get; init; } = [];
 }
 
 /// <summary>What to do with a message: a reply of its own (bad input), or one step per question it asks.</summary>
@@ -117,10 +120,12 @@ public sealed partial class ConversationRouter(
             return PlannedStep.Run(whatIf, text, ReadOnlyMemory<float>.Empty);
         }
 
-        var decision = await router.RouteAsync(MatcherInput.Of(text, catalog.Names), role, cancellationToken);
-        var form = QuestionForm.Of(text);
         var vocabulary = await vocabularies.GetAsync(cancellationToken);
-        var named = MessageEntities.Find(text, vocabulary).Any(e => e.Class is EntityClass.Registration or EntityClass.MdfRequest or EntityClass.Customer or EntityClass.Partner);
+        var entities = MessageEntities.Find(text, vocabulary);
+        var decision = await router.RouteAsync(new MatcherInput(text, catalog.Names.Mask(WithNamesMasked(text, entities))), role, cancellationToken);
+        var form = QuestionForm.Of(text);
+        // A registration or MDF request number makes a question about that one thing ("when does DR-1042 expire?").
+        var named = entities.Any(e => e.Class is EntityClass.Registration or EntityClass.MdfRequest);
 
         if (decision.Kind == RouteKind.Clarify)
         {
@@ -131,7 +136,7 @@ public sealed partial class ConversationRouter(
 
             if (!several)
             {
-                return new PlannedStep(StepKind.Clarify, text, null, null, decision.Candidates) { Vector = decision.Vector };
+                return new PlannedStep(StepKind.Clarify, text, null, null, decision.Candidates) { Vector = decision.Vector, Scores = decision.Candidates };
             }
 
             // Within a message of several questions, no question back: the closest intent answers.
@@ -140,7 +145,7 @@ public sealed partial class ConversationRouter(
 
         if (decision.Kind != RouteKind.Run || decision.Intent is not { } intent)
         {
-            return new PlannedStep(StepKind.Clarify, text, null, null, []) { Vector = decision.Vector };
+            return new PlannedStep(StepKind.Clarify, text, null, null, []) { Vector = decision.Vector, Scores = decision.Candidates };
         }
 
         if (fallback is not null && IsAction(intent) && (form.IsPolicyQuestion || form.IsMixed) && !named)
@@ -148,31 +153,66 @@ public sealed partial class ConversationRouter(
             return Knowledge(fallback, text, decision, [intent]);
         }
 
+        // The knowledge base answers questions; a request or a statement ("bin DR-1041, it's a dupe", "we'd like some
+        // co-funding for a hackathon") that an action is near enough to goes to that action.
+        if (intent == fallback && (form.IsImperative || (!IsQuestion(text) && !form.AsksHowItWorks))
+            && decision.Candidates.FirstOrDefault() is { } action && IsAction(action.Intent) && action.Score >= options.Value.RequestScore)
+        {
+            // So weak a match stands only when what it acts on is named ("tell me a joke" is no registration lookup).
+            if (await ResolveAsync(caller, action.Intent, text, decision, fallback, weak: true, cancellationToken) is { } request)
+            {
+                return request;
+            }
+        }
+
+        return (await ResolveAsync(caller, intent, text, decision, fallback, weak: false, cancellationToken))!;
+    }
+
+    /// <summary>An intent that acts on something runs only when the message names one the caller may see. When the
+    /// intent was only the best of weak matches (<c>weak</c>), null if the message names nothing it needs.</summary>
+    private async Task<PlannedStep?> ResolveAsync(Caller caller, Intent intent, string text, RouteDecision decision, Intent? fallback, bool weak, CancellationToken cancellationToken)
+    {
         if (intent.Needs == MentionKind.None || !_resolvers.TryGetValue(intent.Needs, out var resolver))
         {
-            return PlannedStep.Run(intent, text, decision.Vector);
+            return PlannedStep.Run(intent, text, decision.Vector) with { Scores = decision.Candidates };
         }
 
         var mention = await resolver.ResolveAsync(caller, text, cancellationToken);
         switch (mention.State)
         {
             case MentionState.Found:
-                return PlannedStep.Run(intent, WithCanonical(text, mention), decision.Vector);
+                return PlannedStep.Run(intent, WithCanonical(text, mention), decision.Vector) with { Scores = decision.Candidates };
             case MentionState.Unknown when intent.Needs == MentionKind.Customer:
                 // The customer check says itself that it does not know the customer, naming it.
-                return PlannedStep.Run(intent, text, decision.Vector);
+                return PlannedStep.Run(intent, text, decision.Vector) with { Scores = decision.Candidates };
             case MentionState.Unknown:
-                return new PlannedStep(StepKind.NotFound, text, intent, NotFound(mention), []);
+                return new PlannedStep(StepKind.NotFound, text, intent, NotFound(mention), []) { Scores = decision.Candidates };
+            case MentionState.Absent when weak && intent.Needs != MentionKind.Partner:
+                return null;
             default:
                 // Nothing named: a question goes to the knowledge base; a request runs, and the action asks which one.
                 return fallback is not null && intent.Needs != MentionKind.Partner && IsQuestion(text)
                     ? Knowledge(fallback, text, decision, [intent])
-                    : PlannedStep.Run(intent, text, decision.Vector);
+                    : PlannedStep.Run(intent, text, decision.Vector) with { Scores = decision.Candidates };
         }
     }
 
+    /// <summary>Known customers and partners replaced by the examples' placeholder however they are written ("regster a deel
+    /// for contoso"): the name masker only sees capitalised names.</summary>
+    private static string WithNamesMasked(string text, IReadOnlyList<EntitySpan> entities)
+    {
+        foreach (var name in entities.Where(e => e.Class is EntityClass.Customer or EntityClass.Partner).OrderByDescending(e => e.Index))
+        {
+            var written = text.Substring(name.Index, name.Length);
+            var possessive = written.EndsWith("'s", StringComparison.Ordinal) || written.EndsWith("’s", StringComparison.Ordinal);
+            text = text[..name.Index] + NameMasker.Placeholder + (possessive ? "'s" : "") + text[(name.Index + name.Length)..];
+        }
+
+        return text;
+    }
+
     private PlannedStep Knowledge(Intent fallback, string text, RouteDecision decision, IEnumerable<Intent> near) =>
-        PlannedStep.Run(fallback, text, decision.Vector) with { Offers = near.Where(IsAction).Select(Offer).OfType<string>().Distinct().Take(2).ToList() };
+        PlannedStep.Run(fallback, text, decision.Vector) with { Scores = decision.Candidates, Offers = near.Where(IsAction).Select(Offer).OfType<string>().Distinct().Take(2).ToList() };
 
     private static bool IsAction(Intent intent) => intent.Plugin is not ("Knowledge" or "Help");
 

@@ -48,10 +48,13 @@ public static partial class FollowUps
         var own = MessageEntities.Find(part, vocabulary);
         var before = MessageEntities.Find(previous.Text, vocabulary);
 
-        // "what about Gold?", "and for Harbor?", "and Tailspin Toys?": the previous question about something else of the same kind.
-        if (Ellipsis().Match(part.Trim()) is { Success: true } ellipsis && !StartsClause().IsMatch(ellipsis.Groups["rest"].Value))
+        // "what about Gold?", "and for Harbor?", "and Tailspin Toys?" (or just "Tailspin Toys?"): the previous question about
+        // something else of the same kind.
+        var ellipsis = Ellipsis().Match(part.Trim());
+        var onlyNames = own.Count > 0 && own.Sum(e => e.Length) * 10 >= part.Trim().TrimEnd('?', '.', '!').Length * 7;
+        if ((ellipsis.Success && !StartsClause().IsMatch(ellipsis.Groups["rest"].Value)) || onlyNames)
         {
-            var rest = ellipsis.Groups["rest"].Value.Trim().TrimEnd('?', '.', '!');
+            var rest = (ellipsis.Success ? ellipsis.Groups["rest"].Value : part).Trim().TrimEnd('?', '.', '!');
             var named = own.FirstOrDefault();
             if (named is not null && before.FirstOrDefault(b => b.Class == named.Class || (IsOrganisation(b.Class) && IsOrganisation(named.Class))) is { } swapped)
             {

@@ -19,13 +19,19 @@ public sealed class RouterOptions
     public double Margin { get; set; } = 0.05;
 
     /// <summary>Lead over the next intent that makes a weaker match (above <see cref="ClarifyScore"/>)
-    /// clear enough to run without asking. Default: 0.075. Range 0–1.</summary>
+    /// clear enough to run without asking. Default: 0.05. Range 0–1.</summary>
     [Range(0.0, 1.0)]
-    public double ClearLead { get; set; } = 0.075;
+    public double ClearLead { get; set; } = 0.05;
 
     /// <summary>Score below which an intent is not considered at all. Default: 0.22. Range 0–1.</summary>
     [Range(0.0, 1.0)]
     public double ClarifyScore { get; set; } = 0.22;
+
+    /// <summary>Score at which an action takes a request or a statement that matched nothing well ("open the PSAT for
+    /// me", "we'd like some co-funding for a hackathon"), if it is the best match: the knowledge base, which takes what
+    /// matches nothing, only answers questions. Default: 0.15. Range 0–1.</summary>
+    [Range(0.0, 1.0)]
+    public double RequestScore { get; set; } = 0.15;
 
     /// <summary>The intent that takes what matches nothing, if it is registered (free questions go to the
     /// knowledge base). Default: <c>Knowledge.Ask</c>.</summary>

@@ -5,19 +5,19 @@ using PartnerAssistant.Knowledge.Stores;
 
 namespace PartnerAssistant.Conversation.Routing;
 
-/// <summary>One word the corrector replaced.</summary>
-public sealed record Correction(string From, string To);
+/// <summary>One word the corrector replaced; <paramref name="Shorthand"/> when it only spelt out chat shorthand ("regs").</summary>
+public sealed record Correction(string From, string To, bool Shorthand = false);
 
 /// <summary>A text after spelling correction, and what was replaced.</summary>
 public sealed record CorrectedText(string Text, IReadOnlyList<Correction> Corrections)
 {
     /// <summary>Whether a word that carries meaning was replaced ("registratons" → "registrations"), rather than only a
     /// small word ("teh" → "the"), which changes neither the route nor the search terms.</summary>
-    public bool ChangedMeaning => Corrections.Any(c => KeywordTerms.Words(c.To).Count > 0);
+    public bool ChangedMeaning => Corrections.Any(c => !c.Shorthand && KeywordTerms.Words(c.To).Count > 0);
 }
 
 /// <summary>
-/// Corrects misspelt words towards the assistant's own vocabulary (intent examples, program terms,
+/// Spells out chat shorthand ("regs", "u") and corrects misspelt words towards the assistant's own vocabulary (intent examples, program terms,
 /// the enablement corpus, customer and partner names), before routing and search. A word is left
 /// alone when it is known (the assistant's, general English, chat shorthand), looks like a name
 /// (capitalised inside a sentence), an acronym, a number, or part of an address. Otherwise the closest
@@ -47,14 +47,15 @@ public static partial class SpellingCorrector
         var position = 0;
         foreach (Match word in WordPattern().Matches(text))
         {
-            if (Corrected(text, word, vocabulary) is not { } replacement)
+            var shorthand = word.Value.All(char.IsLower) && !InsideToken(text, word) ? vocabulary.Shorthand.GetValueOrDefault(word.Value) : null;
+            if ((shorthand ?? Corrected(text, word, vocabulary)) is not { } replacement)
             {
                 continue;
             }
 
             result.Append(text, position, word.Index - position).Append(replacement);
             position = word.Index + word.Length;
-            corrections.Add(new Correction(word.Value, replacement));
+            corrections.Add(new Correction(word.Value, replacement, shorthand is not null));
         }
 
         return corrections.Count == 0

@@ -29,7 +29,8 @@ public sealed record ConversationOutcome(ConversationCase Case, IReadOnlyList<st
     public string Describe() =>
         $"'{Case.Say}' ({Case.As}{(Case.After is null ? "" : $", after '{Case.After}'")}) → {string.Join(" + ", Planned)} (expected {string.Join(" + ", Case.Expect)})"
         + (Plan.Understood is { } understood ? $" [read as '{understood}']" : "")
-        + string.Concat(Plan.Steps.Where(s => s.Text != Case.Say).Select(s => $" [{s.Intent?.Id}: '{s.Text}']"));
+        + string.Concat(Plan.Steps.Where(s => s.Text != Case.Say).Select(s => $" [{s.Intent?.Id}: '{s.Text}']"))
+        + string.Concat(Plan.Steps.Select(s => " {" + string.Join(", ", s.Scores.Take(3).Select(c => $"{c.Intent.Id} {c.Score:F2}")) + "}"));
 }
 
 /// <summary>The conversation test set, routed as the host routes free text: for the demo person named, after
