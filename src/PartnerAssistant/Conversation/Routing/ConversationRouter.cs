@@ -122,7 +122,15 @@ public sealed partial class ConversationRouter(
 
         var vocabulary = await vocabularies.GetAsync(cancellationToken);
         var entities = MessageEntities.Find(text, vocabulary);
-        var decision = await router.RouteAsync(new MatcherInput(text, catalog.Names.Mask(WithNamesMasked(text, entities))), role, cancellationToken);
+        var input = new MatcherInput(text, catalog.Names.Mask(WithNamesMasked(text, entities)));
+        var decision = await router.RouteAsync(input, role, cancellationToken);
+        if (input.Masked != text)
+        {
+            // The vector is of the text with its names replaced: fine for routing, but the knowledge base should search
+            // with the name ("Builders Cup"), so it embeds the question itself.
+            decision = decision with { Vector = ReadOnlyMemory<float>.Empty };
+        }
+
         var form = QuestionForm.Of(text);
         // A registration or MDF request number makes a question about that one thing ("when does DR-1042 expire?").
         var named = entities.Any(e => e.Class is EntityClass.Registration or EntityClass.MdfRequest);
