@@ -24,7 +24,7 @@ public static partial class QuestionSplitter
         var pieces = new List<string>();
         foreach (var sentence in SentenceEnd().Split(text.Trim()))
         {
-            pieces.AddRange(Joint().Split(sentence));
+            pieces.AddRange(AtJoints(sentence));
         }
 
         var parts = new List<string>();
@@ -69,6 +69,23 @@ public static partial class QuestionSplitter
     }
 
     private static int Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+
+    /// <summary>A sentence cut at "and"/"also" before a new question, where both sides have three words or more
+    /// ("how many questions are in the PSAT survey and what scale" stays whole).</summary>
+    private static IEnumerable<string> AtJoints(string sentence)
+    {
+        var start = 0;
+        foreach (Match joint in Joint().Matches(sentence))
+        {
+            if (Words(sentence[start..joint.Index]) >= 3 && Words(sentence[(joint.Index + joint.Length)..]) >= 3)
+            {
+                yield return sentence[start..joint.Index];
+                start = joint.Index + joint.Length;
+            }
+        }
+
+        yield return sentence[start..];
+    }
 
     // After "?", ";", a line break, or ". " before a new sentence.
     [GeneratedRegex(@"(?<=\?)\s+|;\s*|\n+|(?<=[a-z0-9)]\.)\s+(?=[A-Za-z])")]

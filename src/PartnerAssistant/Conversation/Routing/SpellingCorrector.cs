@@ -73,8 +73,9 @@ public static partial class SpellingCorrector
         }
 
         var maxDistance = value.Length <= 4 ? 1 : 2;
+        var letters = Sorted(lower);
         string? best = null;
-        var bestDistance = double.MaxValue;
+        var bestRank = (Distance: double.MaxValue, Shape: int.MaxValue);
         var bestFrequency = 0;
         for (var length = value.Length - maxDistance; length <= value.Length + maxDistance; length++)
         {
@@ -92,16 +93,30 @@ public static partial class SpellingCorrector
                 }
 
                 var distance = Distance.Distance(lower, candidate);
-                if (distance > maxDistance || distance > bestDistance || (distance == bestDistance && frequency <= bestFrequency))
+                if (distance > maxDistance)
                 {
                     continue;
                 }
 
-                (best, bestDistance, bestFrequency) = (candidate, distance, frequency);
+                // On equal distance, swapped letters ("opne" → "open") beat any other edit ("one"); then the more frequent word wins.
+                var rank = (distance, candidate.Length == lower.Length && Sorted(candidate) == letters ? 0 : 1);
+                if (rank.CompareTo(bestRank) > 0 || (rank == bestRank && frequency <= bestFrequency))
+                {
+                    continue;
+                }
+
+                (best, bestRank, bestFrequency) = (candidate, rank, frequency);
             }
         }
 
         return best is null ? null : SameCase(value, best);
+    }
+
+    private static string Sorted(string word)
+    {
+        var letters = word.ToCharArray();
+        Array.Sort(letters);
+        return new string(letters);
     }
 
     /// <summary>A capitalised word inside a sentence is a name (as the name masker reads it); all capitals is an acronym.</summary>
