@@ -4,6 +4,7 @@ using BotFramework.Authentication;
 using BotFramework.Schema;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Knowledge;
+using PartnerAssistant.Tests.Conversation.Routing;
 using PartnerAssistant.Tests.Knowledge;
 
 namespace PartnerAssistant.Tests.Conversation;
@@ -18,12 +19,7 @@ namespace PartnerAssistant.Tests.Conversation;
 public sealed class AssistantBotTurnTests(EnablementCorpusFixture corpus)
 {
     [Theory]
-    [InlineData("what info do I need to register a deal?")]
-    [InlineData("how far ahead do I need to submit an MDF request?")]
-    [InlineData("how long does the channel manager take to approve an MDF request?")]
-    [InlineData("how many questions are in the PSAT survey and what scale")]
-    [InlineData("when does protection start, on submission or approval?")]
-    [InlineData("we're silver right now - what extra do we actually get if we make it to gold?")]
+    [MemberData(nameof(QuestionFormTests.QuestionsOnActionTopics), MemberType = typeof(QuestionFormTests))]
     public async Task OnTurnAsync_QuestionOnAnActionsTopic_IsAnsweredFromTheKnowledgeBase(string question)
     {
         var reply = await SayAsync("demo-partner-admin", question);

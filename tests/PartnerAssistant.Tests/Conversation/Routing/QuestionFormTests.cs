@@ -4,13 +4,19 @@ namespace PartnerAssistant.Tests.Conversation.Routing;
 
 public sealed class QuestionFormTests
 {
+    /// <summary>Questions on action topics that issue 13 saw routed to actions (a form, a list, a scorecard).</summary>
+    public static TheoryData<string> QuestionsOnActionTopics =>
+    [
+        "what info do I need to register a deal?",
+        "how far ahead do I need to submit an MDF request?",
+        "how long does the channel manager take to approve an MDF request?",
+        "how many questions are in the PSAT survey and what scale",
+        "when does protection start, on submission or approval?",
+        "we're silver right now - what extra do we actually get if we make it to gold?",
+    ];
+
     [Theory]
-    [InlineData("what info do I need to register a deal?")]
-    [InlineData("how far ahead do I need to submit an MDF request?")]
-    [InlineData("how long does the channel manager take to approve an MDF request?")]
-    [InlineData("how many questions are in the PSAT survey and what scale")]
-    [InlineData("when does protection start, on submission or approval?")]
-    [InlineData("we're silver right now - what extra do we actually get if we make it to gold?")]
+    [MemberData(nameof(QuestionsOnActionTopics))]
     [InlineData("can I sell directly to Fabrikam Logistics while it's protected?")]
     [InlineData("what is ROPI")]
     public void Of_QuestionAboutHowTheProgramWorks_IsAPolicyQuestion(string text) =>
