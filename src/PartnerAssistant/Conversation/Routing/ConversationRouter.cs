@@ -81,11 +81,12 @@ public sealed partial class ConversationRouter(
             : FollowUps.Previous(state, now, settings.FollowUpWindow);
 
         var steps = new List<PlannedStep>();
-        foreach (var part in split.Parts)
+        for (var i = 0; i < split.Parts.Count; i++)
         {
-            var followUp = FollowUps.Resolve(part, context, vocabulary);
+            var part = split.Parts[i];
+            var followUp = FollowUps.Resolve(part, context, vocabulary, continues: i > 0);
             var effective = followUp?.Text ?? part;
-            var step = await PlanPartAsync(caller, effective, context, split.Parts.Count > 1, cancellationToken);
+            var step = await PlanPartAsync(caller, part, effective, followUp?.SameIntentAs, context, split.Parts.Count > 1, cancellationToken);
             steps.Add(step);
             if (step is { Kind: StepKind.Run, Intent: { } ran })
             {
@@ -108,13 +109,20 @@ public sealed partial class ConversationRouter(
         return new TurnPlan(null, steps, corrected);
     }
 
-    private async Task<PlannedStep> PlanPartAsync(Caller caller, string text, TurnContext? previous, bool several, CancellationToken cancellationToken)
+    /// <param name="caller">Who asks.</param>
+    /// <param name="typed">The part as typed (after spelling).</param>
+    /// <param name="text">The part as read against what came before (a follow-up spelt out).</param>
+    /// <param name="sameIntentAs">The intent of the question a follow-up repeats about something else ("what about Gold?").</param>
+    /// <param name="previous">The question before.</param>
+    /// <param name="several">The message asks more than one thing.</param>
+    /// <param name="cancellationToken">Cancels the lookups.</param>
+    private async Task<PlannedStep> PlanPartAsync(Caller caller, string typed, string text, string? sameIntentAs, TurnContext? previous, bool several, CancellationToken cancellationToken)
     {
         var role = caller.Role;
         var fallback = catalog.ById.GetValueOrDefault(options.Value.FallbackIntent) is { } f && f.AllowsRole(role) ? f : null;
 
         // "would co-sell help?" right after a deal was scored is a what-if on that deal.
-        if (previous?.Intent.StartsWith("Prediction.", StringComparison.Ordinal) == true && WhatIfForm().IsMatch(text)
+        if (previous?.Intent.StartsWith("Prediction.", StringComparison.Ordinal) == true && (WhatIfForm().IsMatch(typed) || WhatIfForm().IsMatch(text))
             && catalog.ById.GetValueOrDefault("Prediction.WhatIf") is { } whatIf && whatIf.AllowsRole(role))
         {
             return PlannedStep.Run(whatIf, text, ReadOnlyMemory<float>.Empty);
@@ -124,6 +132,18 @@ public sealed partial class ConversationRouter(
         var entities = MessageEntities.Find(text, vocabulary);
         var input = new MatcherInput(text, catalog.Names.Mask(WithNamesMasked(text, entities)));
         var decision = await router.RouteAsync(input, role, cancellationToken);
+        if (sameIntentAs is not null && catalog.ById.GetValueOrDefault(sameIntentAs) is { } repeated && repeated.AllowsRole(role))
+        {
+            // The same question as before about something else: the same intent, whatever the words alone score.
+            decision = decision with { Kind = RouteKind.Run, Intent = repeated };
+        }
+
+        if (decision is { Kind: RouteKind.Run, Intent: { Plugin: "Help", Function: "Greet" } greet } && fallback is not null && !IsGreeting(text, greet))
+        {
+            // A greeting is short or starts as one; a sentence that only shares words with one ("translate 'good morning' …") is not one.
+            decision = decision with { Intent = fallback };
+        }
+
         if (input.Masked != text)
         {
             // The vector is of the text with its names replaced: fine for routing, but the knowledge base should search
@@ -156,13 +176,19 @@ public sealed partial class ConversationRouter(
             return new PlannedStep(StepKind.Clarify, text, null, null, []) { Vector = decision.Vector, Scores = decision.Candidates };
         }
 
-        if (fallback is not null && IsAction(intent) && (form.IsPolicyQuestion || form.IsMixed) && !named)
+        if (fallback is not null && intent != fallback && (form.IsPolicyQuestion || form.IsMixed) && !named)
         {
             return Knowledge(fallback, text, decision, [intent]);
         }
 
         // The knowledge base answers questions; a request or a statement ("bin DR-1041, it's a dupe", "we'd like some
         // co-funding for a hackathon") that an action is near enough to goes to that action.
+        // A question that names what the best (if weak) match acts on, and the caller may see it ("is Wingtip Toys spoken for?").
+        if (intent == fallback && !form.AsksHowItWorks && await ActingOnNamedAsync(caller, text, decision, cancellationToken) is { } acting)
+        {
+            intent = acting;
+        }
+
         if (intent == fallback && (form.IsImperative || (!IsQuestion(text) && !form.AsksHowItWorks))
             && decision.Candidates.FirstOrDefault() is { } action && IsAction(action.Intent) && action.Score >= options.Value.RequestScore)
         {
@@ -174,6 +200,30 @@ public sealed partial class ConversationRouter(
         }
 
         return (await ResolveAsync(caller, intent, text, decision, fallback, weak: false, cancellationToken))!;
+    }
+
+    /// <summary>Among the best (if weak) matches, the first that acts on something the message names and the caller may see.</summary>
+    private async Task<Intent?> ActingOnNamedAsync(Caller caller, string text, RouteDecision decision, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var floor = Math.Max(settings.RequestScore, (decision.Candidates.FirstOrDefault()?.Score ?? 0) - settings.ClearLead);
+        foreach (var candidate in decision.Candidates.TakeWhile(c => c.Score >= floor))
+        {
+            if (IsAction(candidate.Intent) && candidate.Intent.Needs is not (MentionKind.None or MentionKind.Partner)
+                && _resolvers.TryGetValue(candidate.Intent.Needs, out var resolver)
+                && (await resolver.ResolveAsync(caller, text, cancellationToken)).State == MentionState.Found)
+            {
+                return candidate.Intent;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsGreeting(string text, Intent greet)
+    {
+        var words = AssistantVocabulary.Words(text).ToList();
+        return words.Count <= 3 || greet.Examples.Any(e => AssistantVocabulary.Words(e).FirstOrDefault() == words[0]);
     }
 
     /// <summary>An intent that acts on something runs only when the message names one the caller may see. When the
@@ -222,7 +272,7 @@ public sealed partial class ConversationRouter(
     private PlannedStep Knowledge(Intent fallback, string text, RouteDecision decision, IEnumerable<Intent> near) =>
         PlannedStep.Run(fallback, text, decision.Vector) with { Scores = decision.Candidates, Offers = near.Where(IsAction).Select(Offer).OfType<string>().Distinct().Take(2).ToList() };
 
-    private static bool IsAction(Intent intent) => intent.Plugin is not ("Knowledge" or "Help");
+    private bool IsAction(Intent intent) => intent.Plugin != "Help" && intent.Id != options.Value.FallbackIntent;
 
     /// <summary>A button that runs the action: its first example that names no customer and no number.</summary>
     private static string? Offer(Intent intent) =>
@@ -247,6 +297,6 @@ public sealed partial class ConversationRouter(
     [GeneratedRegex(@"^(?:what|what's|how|how's|when|where|who|whom|which|why|can|could|may|do|does|did|is|are|was|were|will|would|should|must|has|have)\b", RegexOptions.IgnoreCase)]
     private static partial Regex QuestionStart();
 
-    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what if|and if|if we|if it|suppose|supposing|would (?:a |an |the )?[\w -]{2,40}(?:help|change|improve|matter|make)|what about|how about|and without|without|with (?:a |an )?[\w -]{2,30}instead|and with)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what if|and if|if we|if it|if the deal|if they|suppose|supposing|would (?:a |an |the )?[\w -]{2,40}(?:help|change|improve|matter|make)|what about|how about|and without|without|with (?:a |an )?[\w -]{2,30}instead|and with)\b", RegexOptions.IgnoreCase)]
     private static partial Regex WhatIfForm();
 }

@@ -38,7 +38,12 @@ public static partial class FollowUps
         state.Values[StateKey] = new JsonObject { ["text"] = context.Text, ["intent"] = context.Intent, ["at"] = context.At };
 
     /// <summary>The part rewritten with what it leaves out, or null when it stands on its own.</summary>
-    public static FollowUp? Resolve(string part, TurnContext? previous, AssistantVocabulary vocabulary)
+    /// <param name="part">The question as the user put it.</param>
+    /// <param name="previous">What came before it.</param>
+    /// <param name="vocabulary">Known names.</param>
+    /// <param name="continues">The part follows another in the same message ("… and what do you do with the answers?"),
+    /// so it may lean on it as a part starting with "and" would.</param>
+    public static FollowUp? Resolve(string part, TurnContext? previous, AssistantVocabulary vocabulary, bool continues = false)
     {
         if (previous is null)
         {
@@ -72,7 +77,7 @@ public static partial class FollowUps
         }
 
         var clause = Lead().Replace(part.Trim(), "");
-        var startsWithJoin = clause.Length < part.Trim().Length;
+        var startsWithJoin = continues || clause.Length < part.Trim().Length;
         var pronoun = Pronoun().Match(clause);
         if (own.Count > 0 || Words(clause) > 9 || (!pronoun.Success && !startsWithJoin))
         {
@@ -135,7 +140,7 @@ public static partial class FollowUps
         _ => word,
     };
 
-    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what|how)\s+about\s+(?<rest>.+)$|^and\s+(?:for|with|in|at|on)?\s*(?<rest>.+)$|^(?:same|likewise)\s+for\s+(?<rest>.+)$|^what\s+of\s+(?<rest>.+)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what|how)\s+about\s+(?<rest>.+)$|^and\s+(?:for|with|in|at|on)?\s*(?<rest>.+)$|^(?:same|likewise)\s+for\s+(?<rest>.+)$|^what\s+of\s+(?<rest>.+)$|^(?:for|with|in|at|on)\s+(?<rest>[^?\s]+(?:\s+[^?\s]+){0,3})\??$", RegexOptions.IgnoreCase)]
     private static partial Regex Ellipsis();
 
     // After "and", a clause of its own ("and can it be extended?") is not an ellipsis.

@@ -34,7 +34,7 @@ public static partial class QuestionForm
     }
 
     private static string Normalise(string text) =>
-        Regex.Replace(text.ToLowerInvariant().Replace('’', '\''), @"\s+", " ").Trim();
+        Regex.Replace(text.ToLowerInvariant().Replace('’', '\'').Replace("what's ", "what is ", StringComparison.Ordinal), @"\s+", " ").Trim();
 
     // Words in front that do not change what is asked.
     [GeneratedRegex(@"^(?:(?:and|also|so|ok|okay|oh|well|but|like|hey|hi|hello|cool|thanks|thx|great|right|now|just|then|quick question|question)[,:;!.]?\s+)+")]
@@ -57,15 +57,15 @@ public static partial class QuestionForm
 
     [GeneratedRegex(@"^(?:how (?:long|far ahead|far in advance|early|soon|quickly|fast|often|many days|many weeks|much time|much notice|are .{1,40} (?:calculated|decided|chosen|worked out|measured|resolved|set|split|shared|credited|reviewed|approved|re-?evaluated)|is .{1,40} (?:calculated|decided|chosen|worked out|measured|resolved|set|split|shared|credited|reviewed|approved|re-?evaluated)|does .{1,60} work|do .{1,60} work|does (?:a|an|the) |do (?:i|we|you|partners|new partners) (?:ask|request|get|avoid|become|apply|extend|claim|register|earn|qualify|find|submit|know)|can (?:i|a|an|we) |should)"
         + @"|how many (?!more\b)(?:[\w-]+ ){1,3}(?:are|is|does|do|must|should|can|will)\b|what(?:'s| is| are) in (?:a|an|the) |what (?:is|are) the [\w -]{2,40} for\??$|what (?:do|does) (?:a|an|the) [\w -]{2,40} do\b"
-        + @"|what (?:do|does|would) (?:i|we|you|a|an|the|partners?|new partners) (?:need|have to|must)|what (?:info|information|details|documents|data|evidence|proof|paperwork|fields) |what happens|what (?:are|is) the (?:rules?|requirements?|steps?|criteria|benefits?|conditions|process|policy|deadline|difference|scale|minimum|maximum|limit|discount|rebate|share)|what counts|what kind of|what sort of|what extra|what share|what percentage|what discount|what (?:do|does) .{1,40} (?:get|mean|cover|say|give|require|entail)|what is (?:a|an) |what's (?:a|an) |what does it take|which (?:certification|course|courses|exam|exams|partner types?)"
+        + @"|what (?:do|does|would) (?:i|we|you|a|an|the|partners?|new partners) (?:need|have to|must)|what (?:info|information|details|documents|data|evidence|proof|paperwork|fields) (?:do|does|should|must|is needed|are needed|is required|are required)\b|what (?:do|does) (?:you|northbeam|the team|the channel team) do with|how much of (?:a|an|the) |how much (?:gets?|is|are) (?:reimbursed|paid|refunded|covered|accrued)|how much [\w-]+ (?:does|do) (?:a|an|the|each) |what happens|what should (?:a|an|the|i|we|partners?) |what (?:would|does|do|will) [\w -]{1,30} (?:give|bring|offer|add)\b|what (?:benefits|perks|discounts?|rebates?) |how (?:the|a|an) [\w -]{2,40}|what (?:are|is) the (?:[\w-]+ ){0,2}(?:rules?|requirements?|steps?|criteria|benefits?|conditions|process|policy|deadline|difference|scale|minimum|maximum|limit|discount|rebate|share)|what counts|what kind of|what sort of|what extra|what share|what percentage|what discount|what (?:do|does) .{1,40} (?:get|mean|cover|say|give|require|entail)|what is (?:a|an) |what's (?:a|an) |what does it take|which (?:certification|course|courses|exam|exams|partner types?)"
         + @"|when (?:does|do|is|are|will|should|must|can|would) |when's "
         + @"|(?:can|could|may|must|should) (?:i|a|an|the|partners?|northbeam|resellers?|integrators?) "
         + @"|(?:do|does) (?:i|we|you|a|an|the|partners?|registrations?|answering|marketplace) |is there (?:a|an|any) |are there |is (?:co-?sell|mdf|a registration|protection|the approval|approval) "
         + @"|who (?:decides|approves|can|should|signs|gets|has to|must|is responsible|reviews|pays)|why |how do i |how do you |how does |how is |how are (?:ties|conflicts)|what if (?:two|a|another|the customer|onboarding)|if (?:two|a|another|the customer|our revenue|we miss))")]
     private static partial Regex HowItWorks();
 
-    // "what happens to X if …", "if two partners register the same customer who gets it".
-    [GeneratedRegex(@"^(?:if|what happens (?:to|if|when|once)) .{3,}")]
+    // "what happens to X if …", "if two partners register the same customer who gets it", "can we still register X if Y got there first?".
+    [GeneratedRegex(@"^(?:if|what happens (?:to|if|when|once)) .{3,}|^(?:can|could|may|should|do|does|is|are|will|would) [^?]{3,60}\b(?:if|when) (?:two|a|an|another|someone|somebody|the|they|he|she|it|[\w-]+ (?:already|has|have|had))\b")]
     private static partial Regex Conditional();
 
     [GeneratedRegex(@"\b(?:my|our|mine|ours)\s+(?:\w+\s+){0,2}(?:registrations?|regs?|deals?|pipeline|balance|budget|funds?|mdf|requests?|claims?|tier|scorecard|standing|onboarding|checklist|gateways?|survey|certifications?|revenue|status|profile|role|opportunit(?:y|ies)|queue|agreement|attestations?|dpa|contract|courses?|training|certificates?)\b"

@@ -6,7 +6,8 @@ namespace PartnerAssistant.Tests.Conversation.Routing;
 /// The offline front door's accuracy on the conversation test set: every utterance planned as the host plans
 /// free text (spelling, splitting, follow-ups, questions versus actions, entities), for the demo person it names.
 /// The test half was written before any tuning and nothing was fitted to it; its figure is the published one.
-/// The tuning half is what examples, rules and thresholds were fitted to, so its figure is optimistic.
+/// The tuning half (tuning.yaml, and tuning-2.yaml: the first test half, which became tuning data once its misses
+/// were seen) is what examples, rules and thresholds were fitted to, so its figure is optimistic.
 /// </summary>
 public sealed class ConversationRouterAccuracyTests(ConversationSet set, ITestOutputHelper output) : IClassFixture<ConversationSet>
 {
@@ -16,7 +17,7 @@ public sealed class ConversationRouterAccuracyTests(ConversationSet set, ITestOu
     [Fact]
     public async Task PlanAsync_TestHalf_RunsTheExpectedIntentsForAtLeast95Percent()
     {
-        var accuracy = await ReportAsync("test");
+        var accuracy = await ReportAsync("test", "test");
 
         Assert.True(accuracy >= Target, $"test-half accuracy {accuracy:P1} is under {Target:P0} (misses in the test output)");
     }
@@ -24,14 +25,14 @@ public sealed class ConversationRouterAccuracyTests(ConversationSet set, ITestOu
     [Fact]
     public async Task PlanAsync_TuningHalf_RunsTheExpectedIntentsForAtLeast95Percent()
     {
-        var accuracy = await ReportAsync("tuning");
+        var accuracy = await ReportAsync("tuning", "tuning", "tuning-2");
 
         Assert.True(accuracy >= Target, $"tuning-half accuracy {accuracy:P1} is under {Target:P0} (misses in the test output)");
     }
 
-    private async Task<double> ReportAsync(string half)
+    private async Task<double> ReportAsync(string half, params string[] files)
     {
-        var cases = ConversationSet.Load(half);
+        var cases = files.SelectMany(ConversationSet.Load).ToList();
         Assert.True(cases.Count >= 150, $"the {half} half has only {cases.Count} utterances");
         var outcomes = new List<ConversationOutcome>();
         foreach (var testCase in cases)
