@@ -79,6 +79,16 @@ public sealed class ConversationSet : IAsyncLifetime
         return new ConversationOutcome(testCase, plan.Reply is null ? planned : ["Refused"], plan);
     }
 
+    /// <summary>Whether the intent router alone (no checks, spelling, splitting, follow-ups, question form or entities)
+    /// runs the one expected intent: the comparison the front door is measured against.</summary>
+    public async Task<bool> RouteAloneAsync(ConversationCase testCase, CancellationToken cancellationToken)
+    {
+        var caller = await Services.Get<DirectoryService>().FindByChannelUserAsync(testCase.As, cancellationToken)
+            ?? throw new InvalidOperationException($"No demo person {testCase.As}.");
+        var decision = await Services.Get<IntentRouter>().RouteAsync(testCase.Say, caller.Role, cancellationToken);
+        return testCase.Expect.Count == 1 && decision.Kind == RouteKind.Run && decision.Intent!.Id == testCase.Expect[0];
+    }
+
     private sealed class ConversationFile
     {
         public List<ConversationCase> Utterances { get; set; } = [];
