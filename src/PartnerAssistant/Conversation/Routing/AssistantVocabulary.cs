@@ -25,15 +25,30 @@ public sealed class AssistantVocabulary
         Customers = customers;
         Partners = partners;
         ByLength = frequencies.Keys.GroupBy(w => w.Length).ToDictionary(g => g.Key, g => g.ToArray());
-        _namePatterns = new Lazy<IReadOnlyList<(EntityClass, string, System.Text.RegularExpressions.Regex)>>(() =>
-            [.. partners.Select(p => (EntityClass.Partner, p, MessageEntities.NamePattern(p, firstWordCounts: true))),
-             .. customers.Select(c => (EntityClass.Customer, c, MessageEntities.NamePattern(c, firstWordCounts: false)))]);
+        _names = new Lazy<IReadOnlyDictionary<string, KnownName[]>>(() => IndexNames(partners, customers));
     }
 
-    private readonly Lazy<IReadOnlyList<(EntityClass, string, System.Text.RegularExpressions.Regex)>> _namePatterns;
+    private readonly Lazy<IReadOnlyDictionary<string, KnownName[]>> _names;
 
-    /// <summary>Each known partner and customer name with the pattern that finds it in a message, built once per vocabulary.</summary>
-    internal IReadOnlyList<(EntityClass Class, string Name, System.Text.RegularExpressions.Regex Pattern)> NamePatterns => _namePatterns.Value;
+    /// <summary>Known partner and customer names by the first word of each way they are written, so finding them in a
+    /// message costs a lookup per word of the message, however many customers the registry holds.</summary>
+    internal IReadOnlyDictionary<string, KnownName[]> Names => _names.Value;
+
+    private static Dictionary<string, KnownName[]> IndexNames(IReadOnlyList<string> partners, IReadOnlyList<string> customers)
+    {
+        var index = new Dictionary<string, List<KnownName>>(StringComparer.Ordinal);
+        foreach (var (kind, name) in partners.Select(p => (EntityClass.Partner, p)).Concat(customers.Select(c => (EntityClass.Customer, c))))
+        {
+            var forms = MessageEntities.NameForms(name, firstWordCounts: kind == EntityClass.Partner);
+            var known = new KnownName(kind, name, MessageEntities.NamePattern(forms));
+            foreach (var first in forms.Select(f => Words(f).FirstOrDefault()).OfType<string>().Distinct())
+            {
+                (index.TryGetValue(first, out var list) ? list : index[first] = []).Add(known);
+            }
+        }
+
+        return index.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+    }
 
     public static AssistantVocabulary Empty { get; } = new([], [], [], []);
 
@@ -82,6 +97,9 @@ public sealed class AssistantVocabulary
         }
     }
 }
+
+/// <summary>A known partner or customer and the pattern that finds it in a message.</summary>
+internal sealed record KnownName(EntityClass Class, string Name, System.Text.RegularExpressions.Regex Pattern);
 
 /// <summary>Collects what the sources contribute into one <see cref="AssistantVocabulary"/>.</summary>
 public sealed class VocabularyBuilder
@@ -258,6 +276,8 @@ public sealed class AssistantVocabularyProvider(IEnumerable<IVocabularySource> s
         }
 
         var vocabulary = builder.Build();
+        // Compile the name patterns here, in the background, not in the first turn that looks for a name.
+        _ = vocabulary.Names.Count;
         _builtAt = time.GetUtcNow();
         _current = vocabulary;
         logger.LogInformation("Router vocabulary: {Words} words, {Customers} customers, {Partners} partners", vocabulary.Count, vocabulary.Customers.Count, vocabulary.Partners.Count);

@@ -34,11 +34,15 @@ public static partial class MessageEntities
         Add(found, EntityClass.PartnerType, PartnerTypePattern().Matches(text), m => m.Value.ToLowerInvariant());
         Add(found, EntityClass.Region, RegionPattern().Matches(text), m => m.Value.ToUpperInvariant());
         Add(found, EntityClass.Product, ProductPattern().Matches(text), m => m.Value.ToLowerInvariant());
-        foreach (var (kind, name, pattern) in vocabulary.NamePatterns)
+        var tried = new HashSet<KnownName>();
+        foreach (var word in AssistantVocabulary.Words(text).Distinct())
         {
-            if (pattern.Match(text) is { Success: true } match)
+            foreach (var known in vocabulary.Names.GetValueOrDefault(word) ?? [])
             {
-                found.Add(new EntitySpan(kind, match.Index, match.Length, name));
+                if (tried.Add(known) && known.Pattern.Match(text) is { Success: true } match)
+                {
+                    found.Add(new EntitySpan(known.Class, match.Index, match.Length, known.Name));
+                }
             }
         }
 
@@ -78,9 +82,9 @@ public static partial class MessageEntities
         }
     }
 
-    /// <summary>A pattern for a known name as whole words, case and punctuation aside; a partner also by its first
-    /// word ("Keystone"), a company also without its legal form ("Litware Inc." is "Litware").</summary>
-    internal static Regex NamePattern(string name, bool firstWordCounts)
+    /// <summary>How a known name may be written: as it is, a company also without its legal form ("Litware Inc." is
+    /// "Litware"), a partner also by its first word ("Keystone").</summary>
+    internal static IReadOnlyList<string> NameForms(string name, bool firstWordCounts)
     {
         var forms = new List<string> { name.Trim() };
         var trimmed = LegalForm().Replace(name, "").Trim(' ', ',', '.');
@@ -94,6 +98,12 @@ public static partial class MessageEntities
             forms.Add(first);
         }
 
+        return forms;
+    }
+
+    /// <summary>A pattern finding any of the forms as whole words, case and punctuation aside.</summary>
+    internal static Regex NamePattern(IReadOnlyList<string> forms)
+    {
         var alternatives = string.Join("|", forms.Select(f => Regex.Escape(f).Replace(@"\ ", @"[\s,.]+", StringComparison.Ordinal)));
         return new Regex($@"(?<![\p{{L}}\p{{N}}])(?:{alternatives})(?:'s|’s)?(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
