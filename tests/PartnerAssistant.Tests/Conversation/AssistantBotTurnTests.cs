@@ -56,7 +56,7 @@ public sealed class AssistantBotTurnTests(EnablementCorpusFixture corpus)
     {
         var reply = await SayAsync("demo-partner", "status of DR-1023");
 
-        Assert.Equal("I can't find a registration DR-1023 that you can see. Check the number, or say \"show my open registrations\" to see yours.", reply.Text);
+        Assert.Equal("I can't find a registration for DR-1023 that you can see. Check the number, or say \"show my open registrations\" to see yours.", reply.Text);
     }
 
     [Fact]

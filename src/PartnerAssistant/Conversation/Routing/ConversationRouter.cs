@@ -286,7 +286,7 @@ public sealed partial class ConversationRouter(
 
     private static string NotFound(Mention mention) => mention.Kind switch
     {
-        MentionKind.Registration => $"I can't find a registration {mention.Text} that you can see. Check the number, or say \"show my open registrations\" to see yours.",
+        MentionKind.Registration => $"I can't find a registration for {mention.Text} that you can see. Check the number, or say \"show my open registrations\" to see yours.",
         MentionKind.MdfRequest => $"I can't find an MDF request {mention.Text} that you can see. Check the number, or say \"show our MDF requests\" to see them.",
         MentionKind.Partner => $"I don't know a partner called {mention.Text}. Which partner do you mean?",
         _ => $"I can't find {mention.Text}.",

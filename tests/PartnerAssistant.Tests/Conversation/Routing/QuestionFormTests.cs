@@ -30,6 +30,8 @@ public sealed class QuestionFormTests
     [InlineData("approve DR-1042 under RoE-2")]
     [InlineData("what does the sticker in this photo say")]
     [InlineData("we'd like some co-funding for a hackathon in September")]
+    [InlineData("how is the program doing this quarter?")]
+    [InlineData("do the tier review for all partners")]
     public void Of_RequestAboutOwnDataOrImperative_IsNoPolicyQuestion(string text) =>
         Assert.False(QuestionForm.Of(text).IsPolicyQuestion, text);
 
