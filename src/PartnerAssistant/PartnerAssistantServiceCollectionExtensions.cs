@@ -84,6 +84,11 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddSingleton(sp => IntentCatalog.Load(Path.Combine(sp.GetRequiredService<IOptions<PromptOptions>>().Value.ResolveFolder(), "intents")));
         services.AddSingleton<IIntentMatcher, LexicalIntentMatcher>();
         services.AddSingleton<IntentRouter>();
+        services.AddSingleton<ConversationRouter>();
+        services.AddSingleton<AssistantVocabularyProvider>();
+        services.AddSingleton<IVocabularySource, IntentVocabularySource>();
+        services.AddSingleton<IVocabularySource, DirectoryVocabulary>();
+        services.AddSingleton<IMentionResolver, PartnerMentions>();
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<IFunctionInvocationFilter, PluginTelemetryFilter>();
         services.AddSingleton<IInvokeHandler, AdaptiveCardActionHandler>();
@@ -99,6 +104,8 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddPrediction(configuration);
         services.AddDeals(configuration);
         services.AddProgram(configuration);
+        // Last: the vocabulary reads what the preparations above seeded and ingested.
+        services.AddSingleton<IAssistantPreparation, VocabularyPreparation>();
         services.AddHostedService<AssistantStartup>();
         return services;
     }
@@ -114,6 +121,12 @@ internal sealed class DirectoryPreparation(DirectoryService directory, IOptions<
 {
     public Task PrepareAsync(CancellationToken cancellationToken) =>
         options.Value.SeedDemo ? directory.SeedDemoIfEmptyAsync(cancellationToken) : Task.CompletedTask;
+}
+
+/// <summary>Builds the router's vocabulary (spelling, names) before the first turn needs it.</summary>
+internal sealed class VocabularyPreparation(AssistantVocabularyProvider vocabulary) : IAssistantPreparation
+{
+    public async Task PrepareAsync(CancellationToken cancellationToken) => await vocabulary.GetAsync(cancellationToken);
 }
 
 /// <summary>Migrates every capability's schema, then runs the preparations, before the host takes traffic.</summary>

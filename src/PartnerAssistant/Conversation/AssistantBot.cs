@@ -25,6 +25,7 @@ public sealed class AssistantBot(
     ConversationStore store,
     PendingConfirmationStore confirmations,
     IntentRouter router,
+    ConversationRouter conversation,
     IntentCatalog intents,
     PluginCatalog plugins,
     HelpPlugin help,
@@ -167,8 +168,13 @@ public sealed class AssistantBot(
             }
         }
 
+        if (conversation.Refusal(turn.Utterance) is { } refusal)
+        {
+            return AssistantReply.Say(refusal);
+        }
+
         return languageModel is null
-            ? await RunRoutedAsync(turn, turn.Utterance, cancellationToken)
+            ? await RunPlannedAsync(turn, cancellationToken)
             : await AnswerWithLanguageModelAsync(languageModel, turn, stateBefore, cancellationToken);
     }
 
@@ -275,6 +281,43 @@ public sealed class AssistantBot(
     private static bool CanAnswerLater(Activity activity) =>
         activity.DeliveryMode != DeliveryModes.ExpectReplies && Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out _);
 
+    /// <summary>Free text without a language model: the conversation router's plan, each step run in order and the replies
+    /// combined (two questions, two answers), under "Showing results for…" when a spelling correction changed what was asked.</summary>
+    private async Task<AssistantReply> RunPlannedAsync(AssistantTurn turn, CancellationToken cancellationToken)
+    {
+        var plan = await conversation.PlanAsync(turn.Caller, turn.Utterance, turn.State, cancellationToken);
+        if (plan.Reply is { } refusal)
+        {
+            return AssistantReply.Say(refusal);
+        }
+
+        var replies = new List<AssistantReply>();
+        foreach (var step in plan.Steps)
+        {
+            logger.LogInformation("Planned {Step} {Intent}", step.Kind, step.Intent?.Id);
+            switch (step)
+            {
+                case { Kind: StepKind.Run, Intent: { } intent }:
+                    turn.RememberEmbedding(step.Text, step.Vector);
+                    var reply = await RunIntentAsync(turn, intent.Id, new KernelArguments { ["utterance"] = step.Text }, cancellationToken);
+                    replies.Add(step.Offers.Count == 0 ? reply : reply with { Suggestions = [.. reply.Suggestions, .. step.Offers] });
+                    break;
+                case { Kind: StepKind.NotFound, Reply: { } notFound }:
+                    replies.Add(AssistantReply.Say(notFound));
+                    break;
+                case { Kind: StepKind.Clarify, Candidates.Count: > 0 }:
+                    replies.Add(Clarify(turn, step.Text, step.Candidates));
+                    break;
+                default:
+                    replies.Add(AssistantReply.Say("Sorry, I can't help with that yet.\n\n" + help.Welcome(turn.Caller, greet: false)));
+                    break;
+            }
+        }
+
+        var combined = AssistantReply.Combine(replies);
+        return plan.Understood is { } understood ? combined with { Text = $"Showing results for \"{understood}\".\n\n{combined.Text}" } : combined;
+    }
+
     private async Task<AssistantReply> RunRoutedAsync(AssistantTurn turn, string utterance, CancellationToken cancellationToken) =>
         await RunDecisionAsync(turn, await router.RouteAsync(utterance, turn.Caller.Role, cancellationToken), cancellationToken);
 
@@ -286,13 +329,18 @@ public sealed class AssistantBot(
             case RouteKind.Run:
                 return await RunIntentAsync(turn, decision.Intent!.Id, new KernelArguments { ["utterance"] = turn.Utterance }, cancellationToken);
             case RouteKind.Clarify:
-                turn.State.Clarification = new PendingClarification(turn.Utterance, decision.Candidates.Select(c => c.Intent.Id).ToList(), time.GetUtcNow());
-                var options = decision.Candidates.Select((c, i) => $"{i + 1}. {c.Intent.Summary}");
-                return AssistantReply.Say("I'm not sure which you meant. Did you want to:\n\n" + string.Join("\n", options) + "\n\nAnswer with a number, or rephrase.")
-                    .WithSuggestions(decision.Candidates.Select(c => c.Intent.Summary).ToArray());
+                return Clarify(turn, turn.Utterance, decision.Candidates);
             default:
                 return AssistantReply.Say("Sorry, I can't help with that yet.\n\n" + help.Welcome(turn.Caller, greet: false));
         }
+    }
+
+    private AssistantReply Clarify(AssistantTurn turn, string utterance, IReadOnlyList<IntentScore> candidates)
+    {
+        turn.State.Clarification = new PendingClarification(utterance, candidates.Select(c => c.Intent.Id).ToList(), time.GetUtcNow());
+        var options = candidates.Select((c, i) => $"{i + 1}. {c.Intent.Summary}");
+        return AssistantReply.Say("I'm not sure which you meant. Did you want to:\n\n" + string.Join("\n", options) + "\n\nAnswer with a number, or rephrase.")
+            .WithSuggestions(candidates.Select(c => c.Intent.Summary).ToArray());
     }
 
     /// <summary>

@@ -74,6 +74,8 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddSingleton<IMessageExtensionSearch, KnowledgeSearch>();
         services.AddSingleton<IAssistantPreparation, KnowledgePreparation>();
         services.AddEmbeddingIntentMatcher(configuration);
+        services.AddSingleton<Conversation.Routing.IVocabularySource, KnowledgeVocabulary>();
+        services.AddSingleton<Conversation.Routing.IVocabularySource, ModelVocabulary>();
         return services;
     }
 }

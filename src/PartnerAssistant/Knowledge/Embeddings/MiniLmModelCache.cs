@@ -24,6 +24,36 @@ public sealed class MiniLmModelCache(string cacheDirectory, ILogger logger)
 
     public string StampPath => ModelPath + ".sha256";
 
+    /// <summary>The cache folder of the configured generator: <see cref="EmbeddingOptions.CacheDirectory"/>, else
+    /// <c>PartnerAssistant/models</c> under the user's local application data (the temp folder when there is none).</summary>
+    public static MiniLmModelCache For(EmbeddingOptions options, ILogger logger) =>
+        new(options.CacheDirectory is { Length: > 0 } configured ? configured : DefaultDirectory(), logger);
+
+    /// <summary>The stamp of the model now in the cache (hashes of the weights and config it was built from and the
+    /// graph version); null before it is built. Files derived from the model's output (<see cref="DerivedPath"/>)
+    /// include it in their key, so a new model never reads vectors the old one made.</summary>
+    public string? CurrentStamp => File.Exists(StampPath) ? File.ReadAllText(StampPath) : null;
+
+    /// <summary>A file beside the model for something computed from its output (the intent router's embedded
+    /// examples), named by a hash of <paramref name="key"/> and the model's stamp.</summary>
+    public string DerivedPath(string name, string key) =>
+        Path.Combine(Path.GetDirectoryName(ModelPath)!, $"{name}-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(CurrentStamp + "\n" + key)))[..24]}.bin");
+
+    /// <summary>Writes a derived file under a temporary name and renames it, so readers never see half of it.</summary>
+    public static void WriteDerived(string path, byte[] content)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllBytes(temporary, content);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static string DefaultDirectory()
+    {
+        string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+        return Path.Combine(string.IsNullOrEmpty(local) ? Path.GetTempPath() : local, "PartnerAssistant", "models");
+    }
+
     /// <summary>The cached model's path, building the model first when it is missing or stale.</summary>
     public CachedModel EnsureModel(MiniLmModelFiles files)
     {
