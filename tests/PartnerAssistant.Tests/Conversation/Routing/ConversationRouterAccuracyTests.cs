@@ -29,7 +29,7 @@ public sealed class ConversationRouterAccuracyTests(ConversationSet set, ITestOu
     [Fact]
     public async Task PlanAsync_TuningHalf_RunsTheExpectedIntentsForAtLeast95Percent()
     {
-        var accuracy = await ReportAsync("tuning", "tuning", "tuning-2");
+        var accuracy = await ReportAsync("tuning", "tuning", "tuning-2", "tuning-3");
 
         Assert.True(accuracy >= Target, $"tuning-half accuracy {accuracy:P1} is under {Target:P0} (misses in the test output)");
     }
