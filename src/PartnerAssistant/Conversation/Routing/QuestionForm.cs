@@ -36,10 +36,11 @@ public static partial class QuestionForm
         var lower = Normalise(text);
         var body = AskingFor().Replace(Lead().Replace(lower, ""), "");
         // A question can follow a remark: "we're silver right now - what extra do we get…", "our registration got rejected, why…".
-        // A question whose own clause names the caller's things asks about them ("is there any money left in our MDF",
-        // "how many registrations do we have"), not about how the program works.
+        // A question of quantity whose own clause names the caller's things asks about them ("is there any money left in
+        // our MDF", "how many registrations do we have"), not about how the program works ("does answering the survey
+        // affect our tier?" still does).
         var asks = Clauses().Split(body).Select(c => AskingFor().Replace(Lead().Replace(c.Trim(), ""), ""))
-            .Any(c => (HowItWorks().IsMatch(c) || Conditional().IsMatch(c) || Definition().IsMatch(c)) && !OwnData().IsMatch(c));
+            .Any(c => (HowItWorks().IsMatch(c) || Conditional().IsMatch(c) || Definition().IsMatch(c)) && !(Quantity().IsMatch(c) && OwnData().IsMatch(c)));
         return new UtteranceForm(asks, OwnData().IsMatch(lower), Imperative().IsMatch(body), Attachment().IsMatch(lower))
         {
             AsksInGeneral = asks && InGeneral().IsMatch(lower),
@@ -63,7 +64,7 @@ public static partial class QuestionForm
 
     // "what is ROPI?", "what even is mdf", "explain attribution models", "what is partner-sourced versus partner-influenced":
     // a term to explain (not "what is my role": the caller's own things are no term).
-    [GeneratedRegex(@"^(?:what(?:'s| is| are) (?:even |exactly |actually |really |meant by )?(?!my |our |your |this |that |dr-|mdf-)(?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2}(?: (?:vs\.?|versus|or|and) (?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2})?\??$|explain (?:to me )?(?:what |how |the |a |an )?(?!my |our |dr-|mdf-)[a-z])")]
+    [GeneratedRegex(@"^(?:what(?: even| exactly| actually| really)?(?:'s| is| are) (?:even |exactly |actually |really |meant by )?(?!my |our |your |this |that |dr-|mdf-)(?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2}(?: (?:vs\.?|versus|or|and) (?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2})?\??$|explain (?:to me )?(?:what |how |the |a |an )?(?!my |our |dr-|mdf-)[a-z])")]
     private static partial Regex Definition();
 
     // "tell me how…", "I was wondering whether…": what follows is the question.
@@ -83,6 +84,9 @@ public static partial class QuestionForm
     [GeneratedRegex(@"^(?:if|what happens (?:to|if|when|once)) .{3,}|^(?:can|could|may|should|do|does|is|are|will|would) [^?]{3,60}\b(?:if|when) (?:two|a|an|another|someone|somebody|the|they|he|she|it|[\w-]+ (?:already|has|have|had))\b")]
     private static partial Regex Conditional();
 
+    [GeneratedRegex(@"^(?:is there|are there|how many|how much)\b")]
+    private static partial Regex Quantity();
+
     // "more than once", "how many times", "in general": the rule, whatever thing the question names.
     [GeneratedRegex(@"\b(?:more than once|more than one time|how many times|how often|in general|generally|usually|normally|typically|as a rule)\b")]
     private static partial Regex InGeneral();
@@ -93,7 +97,7 @@ public static partial class QuestionForm
 
     [GeneratedRegex(@"\b(?:my|our|mine|ours)\s+(?:\w+\s+){0,2}(?:registrations?|regs?|deals?|protection|pipeline|balance|budget|funds?|mdf|requests?|claims?|tier|scorecard|standing|onboarding|checklist|gateways?|survey|certifications?|revenue|status|profile|role|opportunit(?:y|ies)|queue|agreement|attestations?|dpa|contract|courses?|training|certificates?)\b"
 
-        + @"|\b(?:do|have|did) we (?:have|hold|own|got)\b|\bwe(?:'ve| have) (?:got|registered|submitted|requested|filed)\b|\b(?:how (?:far|close) are we|are we (?:missing|short)|we(?:'re| are) (?:still )?(?:missing|short))\b")]
+        + @"|\b(?:do|have|did) we (?:have|hold|own|got)\b(?! to\b)|\bwe(?:'ve| have) (?:got|registered|submitted|requested|filed)\b|\b(?:how (?:far|close) are we|are we (?:missing|short)|we(?:'re| are) (?:still )?(?:missing|short))\b")]
     private static partial Regex OwnData();
 
     [GeneratedRegex(@"^(?:(?:we|i)(?:'d| would) like (?:some|a|an|the|more)\b|(?:we|i) (?:need|want) (?:some|a|an|more|the)\b)|^(?:please |pls |plz |(?:can|could|would|will) you (?:please )?|i (?:want|need|would like|'d like) (?:you )?to |i'd like to |let me |lemme |gimme |give me )*"
