@@ -421,7 +421,7 @@ public sealed partial class ConversationRouter(
     [GeneratedRegex(@"^(?:what|what's|how|how's|when|where|who|whom|which|why|can|could|may|do|does|did|is|are|was|were|will|would|should|must|has|have)\b", RegexOptions.IgnoreCase)]
     private static partial Regex QuestionStart();
 
-    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what if|and if|if we|if it|if the deal|if they|suppose|supposing|would (?:a |an |the )?[\w -]{2,40}(?:help|change|improve|matter|make)|what about|how about|and without|without|with (?:a |an )?[\w -]{2,30}instead|and with|with (?:a |an |the )?[\w -]{2,30}\?*$)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what if|and if|if we|if it|if the deal|if they|suppose|supposing|would (?:a |an |the )?[\w -]{2,40}(?:help|change|improve|matter|make)|what about|how about|and without|without|with (?:a |an )?[\w -]{2,30}instead|and with|with (?:a |an |the )?[\w -]{1,30}\w(?=\?*$))\b", RegexOptions.IgnoreCase)]
     private static partial Regex WhatIfForm();
 
     // "a 250k deal", "$400,000", "1.2m": the size of a deal someone describes.
