@@ -266,14 +266,16 @@ public sealed class AssistantBot(
             return reply;
         }
 
+        // The same front door as a turn without a model (spelling, two questions, questions versus actions, entities), so
+        // "we won the Contoso deal" or "how long is a registration protected?" are answered alike with or without it.
         var note = outcome.Problem == LanguageModelProblem.Busy ? LanguageModelOutcome.BusyMessage : LanguageModelOutcome.UnavailableMessage;
-        var decision = await router.RouteAsync(turn.Utterance, turn.Caller.Role, cancellationToken);
-        if (decision.Kind == RouteKind.Unknown)
+        var plan = await conversation.PlanAsync(turn.Caller, turn.Utterance, turn.State, cancellationToken);
+        if (plan.Reply is not null || plan.Steps.Count == 0)
         {
             return AssistantReply.Say(outcome.Problem == LanguageModelProblem.Busy ? note : note + " Please try again in a minute.");
         }
 
-        var routed = await RunDecisionAsync(turn, decision, cancellationToken);
+        var routed = await RunPlanAsync(turn, plan, cancellationToken);
         return routed with { Text = $"{note} Here is what I can tell without it:\n\n{routed.Text}" };
     }
 
@@ -286,11 +288,11 @@ public sealed class AssistantBot(
     private async Task<AssistantReply> RunPlannedAsync(AssistantTurn turn, CancellationToken cancellationToken)
     {
         var plan = await conversation.PlanAsync(turn.Caller, turn.Utterance, turn.State, cancellationToken);
-        if (plan.Reply is { } refusal)
-        {
-            return AssistantReply.Say(refusal);
-        }
+        return plan.Reply is { } refusal ? AssistantReply.Say(refusal) : await RunPlanAsync(turn, plan, cancellationToken);
+    }
 
+    private async Task<AssistantReply> RunPlanAsync(AssistantTurn turn, TurnPlan plan, CancellationToken cancellationToken)
+    {
         var replies = new List<AssistantReply>();
         foreach (var step in plan.Steps)
         {

@@ -245,10 +245,11 @@ public static partial class DealLanguage
             .ToList();
     }
 
-    /// <summary>The customer a question is about: "is Fabrikam registered?", "who is working on Contoso?", "registrations for contoso.com".</summary>
+    /// <summary>The customer a question is about: "is Fabrikam registered?", "has anyone registered Initrode yet?", "who is working
+    /// on Contoso?", "registrations for contoso.com".</summary>
     public static string? FindCustomerInQuestion(string text)
     {
-        foreach (var pattern in new[] { IsRegistered(), WorkingOn(), AboutCustomer() })
+        foreach (var pattern in new[] { IsRegistered(), RegisteredName(), WorkingOn(), AboutCustomer() })
         {
             if (pattern.Match(text) is { Success: true } match)
             {
@@ -549,6 +550,10 @@ public static partial class DealLanguage
 
     [GeneratedRegex(@"\bis\s+(?<customer>.+?)\s+(?:already\s+)?(?:registered|taken|protected|claimed)\b", RegexOptions.IgnoreCase)]
     private static partial Regex IsRegistered();
+
+    // "has anyone registered Initrode Systems yet?": a name (capitalised, as written) after the verb, ending the question.
+    [GeneratedRegex(@"\b(?:registered|claimed|protected)\s+(?<customer>(?-i:[A-Z])[^?!\n,;]*?)(?:\s+(?:yet|already|before|so far))?\s*[?!.]*\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex RegisteredName();
 
     [GeneratedRegex(@"\b(?:working|selling|involved|active|engaged|touch(?:es|ed|ing)?)\s+(?:on\s+|with\s+|at\s+|in\s+)?(?:the\s+)?(?<customer>[^?!\n]+)", RegexOptions.IgnoreCase)]
     private static partial Regex WorkingOn();

@@ -87,6 +87,19 @@ public sealed class LanguageModelFaultTests(FaultyModelHost fixture) : IClassFix
     }
 
     [Fact]
+    public async Task BrokenEndpoint_TheOfflineAnswerGoesThroughTheConversationRouter()
+    {
+        fixture.Model.Reset();
+        fixture.Model.WhenScriptEnds(m => m.Broken(EndpointFault.ServerError));
+
+        // Misspelt: the intent router alone does not know these words; the conversation router corrects them first.
+        var text = await AskAsync(fixture.Client, "shwo my opne registratons");
+
+        Assert.StartsWith(LanguageModelOutcome.UnavailableMessage + " Here is what I can tell without it:", text);
+        Assert.Contains("Showing results for \"show my open registrations\"", text);
+    }
+
+    [Fact]
     public async Task ServerDown_SaysTheModelIsNotAnswering_AndAnswersOffline()
     {
         // Nothing listens on the endpoint's port.

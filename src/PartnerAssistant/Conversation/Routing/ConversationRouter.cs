@@ -58,6 +58,11 @@ public sealed partial class ConversationRouter(
     TimeProvider time)
 {
     private readonly Dictionary<MentionKind, IMentionResolver> _resolvers = resolvers.ToDictionary(r => r.Kind);
+    private readonly ExampleWords _exampleWords = new(catalog);
+
+    /// <summary>How far under the best score a decision of the other polarity, or one a statement's words name, may be
+    /// and still be the one meant: about the spread of the scores of two intents whose examples differ in one word.</summary>
+    public const double PairWindow = 0.1;
 
     /// <summary>The reply for a message that cannot be routed at all (empty, too long, emoji only, another
     /// language), or null. Checked before the language model too, so neither path guesses at such input.</summary>
@@ -121,8 +126,9 @@ public sealed partial class ConversationRouter(
         var role = caller.Role;
         var fallback = catalog.ById.GetValueOrDefault(options.Value.FallbackIntent) is { } f && f.AllowsRole(role) ? f : null;
 
-        // "would co-sell help?" right after a deal was scored is a what-if on that deal.
-        if (previous?.Intent.StartsWith("Prediction.", StringComparison.Ordinal) == true && (WhatIfForm().IsMatch(typed) || WhatIfForm().IsMatch(text))
+        // "would co-sell help?", "and with co-sell?" right after a deal was scored is a what-if on that deal.
+        var afterScore = previous?.Intent.StartsWith("Prediction.", StringComparison.Ordinal) == true;
+        if (afterScore && (WhatIfForm().IsMatch(typed) || WhatIfForm().IsMatch(text))
             && catalog.ById.GetValueOrDefault("Prediction.WhatIf") is { } whatIf && whatIf.AllowsRole(role))
         {
             return PlannedStep.Run(whatIf, text, ReadOnlyMemory<float>.Empty);
@@ -152,8 +158,19 @@ public sealed partial class ConversationRouter(
         }
 
         var form = QuestionForm.Of(text);
-        // A registration or MDF request number makes a question about that one thing ("when does DR-1042 expire?").
-        var named = entities.Any(e => e.Class is EntityClass.Registration or EntityClass.MdfRequest);
+        if (form.IsOutOfScope && fallback is not null)
+        {
+            // "write a haiku about deal registration": no action writes poems, whatever words it shares with one.
+            return Knowledge(fallback, text, decision, []);
+        }
+
+        // A registration or MDF request number makes a question about that one thing ("when does DR-1042 expire?"), unless
+        // it asks about the rule in general ("can I extend it more than once?").
+        var named = entities.Any(e => e.Class is EntityClass.Registration or EntityClass.MdfRequest) && !form.AsksInGeneral;
+
+        // Near scores are settled by the words that tell neighbours apart: a statement of what happened, which way a
+        // decision goes, what the message names, a word only one candidate is asked with.
+        decision = await SettleAsync(caller, text, input, decision, cancellationToken);
 
         if (decision.Kind == RouteKind.Clarify)
         {
@@ -176,9 +193,17 @@ public sealed partial class ConversationRouter(
             return new PlannedStep(StepKind.Clarify, text, null, null, []) { Vector = decision.Vector, Scores = decision.Candidates };
         }
 
-        if (fallback is not null && intent != fallback && (form.IsPolicyQuestion || form.IsMixed) && !named)
+        if (fallback is not null && intent != fallback && (form.IsPolicyQuestion || form.IsMixed) && !named && !IsVerbatim(decision))
         {
             return Knowledge(fallback, text, decision, [intent]);
+        }
+
+        // "we have a 250k deal in LATAM…, would an influence partner change anything?" with no deal scored before: the
+        // described deal is scored, and its score answers the what-if.
+        if (intent.Id == "Prediction.WhatIf" && !afterScore && DealSize().IsMatch(text)
+            && catalog.ById.GetValueOrDefault("Prediction.ScoreDescribedDeal") is { } describe && describe.AllowsRole(role))
+        {
+            intent = describe;
         }
 
         // The knowledge base answers questions; a request or a statement ("bin DR-1041, it's a dupe", "we'd like some
@@ -187,6 +212,13 @@ public sealed partial class ConversationRouter(
         if (intent == fallback && !form.AsksHowItWorks && await ActingOnNamedAsync(caller, text, decision, cancellationToken) is { } acting)
         {
             intent = acting;
+        }
+
+        // "whats the word on 1022": a message naming one registration (or MDF request) the caller may see, that nothing
+        // else matched, asks about that one.
+        if (intent == fallback && !form.AsksHowItWorks && await ShowingNamedAsync(caller, text, role, cancellationToken) is { } shown)
+        {
+            return shown with { Scores = decision.Candidates };
         }
 
         if (intent == fallback && (form.IsImperative || (!IsQuestion(text) && !form.AsksHowItWorks))
@@ -201,6 +233,98 @@ public sealed partial class ConversationRouter(
 
         return (await ResolveAsync(caller, intent, text, decision, fallback, weak: false, cancellationToken))!;
     }
+
+    /// <summary>The decision after the words that tell close intents apart have had their say (see <see cref="PairWindow"/>).</summary>
+    private async Task<RouteDecision> SettleAsync(Caller caller, string text, MatcherInput input, RouteDecision decision, CancellationToken cancellationToken)
+    {
+        if (decision.Scores.Count == 0)
+        {
+            return decision;
+        }
+
+        var best = decision.Scores[0];
+        var near = decision.Scores.TakeWhile(s => s.Score >= best.Score - PairWindow).ToList();
+        var statement = !IsQuestion(text);
+
+        // "happy news: DR-1042 closed, 260k": a statement in an intent's cue words, naming what the intent needs, is that intent.
+        if (statement)
+        {
+            foreach (var scored in decision.Scores.Where(s => s.Intent.Cue?.IsMatch(text) == true))
+            {
+                if (await HasWhatItNeedsAsync(caller, scored.Intent, text, cancellationToken))
+                {
+                    return Run(decision, scored.Intent);
+                }
+            }
+        }
+
+        // "decline DR-1041…", "reject the claim on MDF-1…", "MDF-2 approved at 9000": the decision word picks the side.
+        var polarity = DecisionWords.Of(text);
+        var current = decision.Kind == RouteKind.Run ? decision.Intent! : best.Intent;
+        if (polarity != DecisionPolarity.None && current.Decision != polarity && (statement || current.Decision != DecisionPolarity.None)
+            && near.FirstOrDefault(s => s.Intent.Decision == polarity && (current.Decision == DecisionPolarity.None || s.Intent.Plugin == current.Plugin)) is { } decided)
+        {
+            return Run(decision, decided.Intent);
+        }
+
+        if (decision.Kind != RouteKind.Clarify)
+        {
+            return decision;
+        }
+
+        var candidates = decision.Candidates.Select(c => c.Intent).ToList();
+        if (polarity != DecisionPolarity.None && candidates.Any(c => c.Decision == polarity))
+        {
+            candidates.RemoveAll(c => c.Decision != DecisionPolarity.None && c.Decision != polarity);
+        }
+
+        // "I can't remember which organisation I'm registered under": an intent that acts on a customer, registration or
+        // MDF request the message does not name is less likely than one that needs nothing named.
+        var fitting = new List<Intent>();
+        foreach (var candidate in candidates)
+        {
+            if (await HasWhatItNeedsAsync(caller, candidate, text, cancellationToken))
+            {
+                fitting.Add(candidate);
+            }
+        }
+
+        if (fitting.Count > 0)
+        {
+            candidates = fitting;
+        }
+
+        var chosen = candidates.Count == 1 ? candidates[0] : _exampleWords.Distinct(NameMasker.StripMasked(input.Masked), candidates);
+        return chosen is null ? decision with { Candidates = decision.Candidates.Where(c => candidates.Contains(c.Intent)).ToList() } : Run(decision, chosen);
+    }
+
+    private static RouteDecision Run(RouteDecision decision, Intent intent) =>
+        decision with { Kind = RouteKind.Run, Intent = intent, Score = decision.Scores.FirstOrDefault(s => s.Intent == intent)?.Score ?? decision.Score };
+
+    /// <summary>The intent needs nothing named (a partner defaults to the caller's own), or the text names what it needs and the caller may see it.</summary>
+    private async Task<bool> HasWhatItNeedsAsync(Caller caller, Intent intent, string text, CancellationToken cancellationToken) =>
+        intent.Needs is MentionKind.None or MentionKind.Partner
+        || (_resolvers.TryGetValue(intent.Needs, out var resolver) && (await resolver.ResolveAsync(caller, text, cancellationToken)).State == MentionState.Found);
+
+    /// <summary>The intent that shows the registration or MDF request the text names, run on it, when the caller may see it.</summary>
+    private async Task<PlannedStep?> ShowingNamedAsync(Caller caller, string text, Role role, CancellationToken cancellationToken)
+    {
+        foreach (var intent in catalog.For(role).Where(i => i.Shows is MentionKind.Registration or MentionKind.MdfRequest))
+        {
+            if (_resolvers.TryGetValue(intent.Shows, out var resolver) && await resolver.ResolveAsync(caller, text, cancellationToken) is { State: MentionState.Found } mention
+                && (mention.Kind != MentionKind.Registration || MessageEntities.RegistrationNumbers(text, bare: true).Count > 0))
+            {
+                return PlannedStep.Run(intent, WithCanonical(text, mention), ReadOnlyMemory<float>.Empty);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The words were an example's own (see <see cref="EmbeddingIntentMatcher.VerbatimScore"/>): the form of the
+    /// sentence cannot outweigh that ("is there any money left in our MDF" is a balance request, though it starts like a question).</summary>
+    private static bool IsVerbatim(RouteDecision decision) =>
+        decision.Kind == RouteKind.Run && decision.Score >= EmbeddingIntentMatcher.VerbatimScore;
 
     /// <summary>Among the best (if weak) matches, the first that acts on something the message names and the caller may see.</summary>
     private async Task<Intent?> ActingOnNamedAsync(Caller caller, string text, RouteDecision decision, CancellationToken cancellationToken)
@@ -297,6 +421,10 @@ public sealed partial class ConversationRouter(
     [GeneratedRegex(@"^(?:what|what's|how|how's|when|where|who|whom|which|why|can|could|may|do|does|did|is|are|was|were|will|would|should|must|has|have)\b", RegexOptions.IgnoreCase)]
     private static partial Regex QuestionStart();
 
-    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what if|and if|if we|if it|if the deal|if they|suppose|supposing|would (?:a |an |the )?[\w -]{2,40}(?:help|change|improve|matter|make)|what about|how about|and without|without|with (?:a |an )?[\w -]{2,30}instead|and with)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what if|and if|if we|if it|if the deal|if they|suppose|supposing|would (?:a |an |the )?[\w -]{2,40}(?:help|change|improve|matter|make)|what about|how about|and without|without|with (?:a |an )?[\w -]{2,30}instead|and with|with (?:a |an |the )?[\w -]{1,30}\w(?=\?*$))\b", RegexOptions.IgnoreCase)]
     private static partial Regex WhatIfForm();
+
+    // "a 250k deal", "$400,000", "1.2m": the size of a deal someone describes.
+    [GeneratedRegex(@"(?:[$€£]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:k|m|mio|million|thousand)\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex DealSize();
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using PartnerAssistant.People;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -10,6 +11,18 @@ public sealed record Intent(string Plugin, string Function, string Title, string
     /// <summary>What the intent acts on and must find before it runs (<see cref="MentionKind"/>); none for most.</summary>
     public MentionKind Needs { get; init; }
 
+    /// <summary>Which way a decision goes (<c>decision:</c> approve or refuse), for the pairs that differ only in that
+    /// (approve / reject a registration, a request, a claim; confirm / hold a tier change); none for the rest.</summary>
+    public DecisionPolarity Decision { get; init; }
+
+    /// <summary>The kind of thing this intent shows when a message names one and asks nothing the other intents
+    /// recognise ("whats the word on 1022" → the registration's status); none for most (<c>shows:</c>).</summary>
+    public MentionKind Shows { get; init; }
+
+    /// <summary>Words that say, in a statement rather than a question, that this is what happened or is wanted
+    /// ("DR-1042 closed, 260k" records an outcome): the intent runs when the message names what it needs (<c>cue:</c>).</summary>
+    public Regex? Cue { get; init; }
+
     /// <summary><c>Plugin.Function</c>, the name card actions and clarifications use.</summary>
     public string Id => $"{Plugin}.{Function}";
 
@@ -20,6 +33,19 @@ public sealed record Intent(string Plugin, string Function, string Title, string
             || (r == "partner" && role.IsPartner())
             || (r == "internal" && role.IsInternal())
             || string.Equals(r, role.Slug(), StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>Which way a decision intent decides.</summary>
+public enum DecisionPolarity
+{
+    /// <summary>Not a decision.</summary>
+    None,
+
+    /// <summary>Approves, accepts, confirms.</summary>
+    Approve,
+
+    /// <summary>Rejects, declines, holds.</summary>
+    Refuse,
 }
 
 /// <summary>
@@ -89,7 +115,35 @@ public sealed class IntentCatalog
                     throw new InvalidDataException($"{Path.GetFileName(file)}: '{entry.Function}' needs '{named}', which is none of {string.Join(", ", Enum.GetNames<MentionKind>().Skip(1))}.");
                 }
 
-                intents.Add(new Intent(plugin, entry.Function, parsed.Title ?? plugin, entry.Summary, entry.Roles ?? ["all"], entry.Examples ?? [], entry.OfferInHelp ?? true) { Needs = needs });
+                var shows = MentionKind.None;
+                if (entry.Shows is { Length: > 0 } shown && !Enum.TryParse(shown.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out shows))
+                {
+                    throw new InvalidDataException($"{Path.GetFileName(file)}: '{entry.Function}' shows '{shown}', which is none of {string.Join(", ", Enum.GetNames<MentionKind>().Skip(1))}.");
+                }
+
+                var decision = DecisionPolarity.None;
+                if (entry.Decision is { Length: > 0 } decides && !Enum.TryParse(decides, ignoreCase: true, out decision))
+                {
+                    throw new InvalidDataException($"{Path.GetFileName(file)}: '{entry.Function}' has decision '{decides}', which is neither approve nor refuse.");
+                }
+
+                Regex? cue = null;
+                try
+                {
+                    cue = entry.Cue is { Length: > 0 } pattern ? new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) : null;
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new InvalidDataException($"{Path.GetFileName(file)}: '{entry.Function}' has a cue that is no regular expression: {ex.Message}", ex);
+                }
+
+                intents.Add(new Intent(plugin, entry.Function, parsed.Title ?? plugin, entry.Summary, entry.Roles ?? ["all"], entry.Examples ?? [], entry.OfferInHelp ?? true)
+                {
+                    Needs = needs,
+                    Shows = shows,
+                    Decision = decision,
+                    Cue = cue,
+                });
             }
         }
 
@@ -115,5 +169,8 @@ public sealed class IntentCatalog
         public List<string>? Examples { get; set; }
         public bool? OfferInHelp { get; set; }
         public string? Needs { get; set; }
+        public string? Shows { get; set; }
+        public string? Decision { get; set; }
+        public string? Cue { get; set; }
     }
 }

@@ -71,6 +71,9 @@ public sealed record RouteDecision(RouteKind Kind, Intent? Intent, IReadOnlyList
     /// <summary>The sentence embedding of the masked utterance, when the matcher computed one (else empty):
     /// the turn hands it on so the same text is not embedded twice.</summary>
     public ReadOnlyMemory<float> Vector { get; init; }
+
+    /// <summary>Every allowed intent's score, best first (<see cref="Candidates"/> holds only those offered when asking).</summary>
+    public IReadOnlyList<IntentScore> Scores { get; init; } = Candidates;
 }
 
 /// <summary>
@@ -86,7 +89,7 @@ public sealed class IntentRouter(IntentCatalog catalog, IIntentMatcher matcher, 
     public async Task<RouteDecision> RouteAsync(MatcherInput utterance, Role role, CancellationToken cancellationToken)
     {
         var result = await matcher.ScoreAsync(utterance, catalog.For(role).ToList(), cancellationToken);
-        return Decide(result.Scores, role) with { Vector = result.Vector };
+        return Decide(result.Scores, role) with { Vector = result.Vector, Scores = result.Scores };
     }
 
     /// <summary>Runs, asks or falls back on given scores (best first).</summary>

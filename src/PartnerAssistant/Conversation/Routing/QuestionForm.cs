@@ -12,6 +12,14 @@ public sealed record UtteranceForm(bool AsksHowItWorks, bool RefersToOwnData, bo
     /// <summary>Both at once ("our registration got rejected, why would that happen"): the knowledge base answers
     /// the question and the action is offered as a button.</summary>
     public bool IsMixed => AsksHowItWorks && RefersToOwnData && !IsImperative && !AboutAttachment;
+
+    /// <summary>The question asks about the rule in general even when it names one thing ("can DR-1042 be extended more
+    /// than once?"): the number does not make it a request about that registration.</summary>
+    public bool AsksInGeneral { get; init; }
+
+    /// <summary>A request for something no capability does: a poem, a joke, a translation. The knowledge base takes it
+    /// and says honestly that it cannot help, however close an action's words are ("write a haiku about deal registration").</summary>
+    public bool IsOutOfScope { get; init; }
 }
 
 /// <summary>
@@ -28,9 +36,16 @@ public static partial class QuestionForm
         var lower = Normalise(text);
         var body = AskingFor().Replace(Lead().Replace(lower, ""), "");
         // A question can follow a remark: "we're silver right now - what extra do we get…", "our registration got rejected, why…".
+        // A question of quantity whose own clause names the caller's things asks about them ("is there any money left in
+        // our MDF", "how many registrations do we have"), not about how the program works ("does answering the survey
+        // affect our tier?" still does).
         var asks = Clauses().Split(body).Select(c => AskingFor().Replace(Lead().Replace(c.Trim(), ""), ""))
-            .Any(c => HowItWorks().IsMatch(c) || Conditional().IsMatch(c) || Definition().IsMatch(c));
-        return new UtteranceForm(asks, OwnData().IsMatch(lower), Imperative().IsMatch(body), Attachment().IsMatch(lower));
+            .Any(c => (HowItWorks().IsMatch(c) || Conditional().IsMatch(c) || Definition().IsMatch(c)) && !(Quantity().IsMatch(c) && OwnData().IsMatch(c)));
+        return new UtteranceForm(asks, OwnData().IsMatch(lower), Imperative().IsMatch(body), Attachment().IsMatch(lower))
+        {
+            AsksInGeneral = asks && InGeneral().IsMatch(lower),
+            IsOutOfScope = OutOfScope().IsMatch(body),
+        };
     }
 
     private static string Normalise(string text) =>
@@ -47,8 +62,9 @@ public static partial class QuestionForm
     [GeneratedRegex(@"\s+[-–—]\s+|[,;:]\s+")]
     private static partial Regex Clauses();
 
-    // "what is ROPI?", "what's co-sell": a term to explain.
-    [GeneratedRegex(@"^what(?:'s| is| are) (?:a |an )?[a-z][\w-]*(?: [a-z][\w-]*)?\??$")]
+    // "what is ROPI?", "what even is mdf", "explain attribution models", "what is partner-sourced versus partner-influenced":
+    // a term to explain (not "what is my role": the caller's own things are no term).
+    [GeneratedRegex(@"^(?:what(?: even| exactly| actually| really)?(?:'s| is| are) (?:even |exactly |actually |really |meant by )?(?!my |our |your |this |that |dr-|mdf-)(?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2}(?: (?:vs\.?|versus|or|and) (?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2})?\??$|explain (?:to me )?(?:what |how |the |a |an )?(?!my |our |dr-|mdf-)[a-z])")]
     private static partial Regex Definition();
 
     // "tell me how…", "I was wondering whether…": what follows is the question.
@@ -56,21 +72,32 @@ public static partial class QuestionForm
     private static partial Regex AskingFor();
 
     [GeneratedRegex(@"^(?:how (?:long|far ahead|far in advance|early|soon|quickly|fast|often|many days|many weeks|much time|much notice|are .{1,40} (?:calculated|decided|chosen|worked out|measured|resolved|set|split|shared|credited|reviewed|approved|re-?evaluated)|is .{1,40} (?:calculated|decided|chosen|worked out|measured|resolved|set|split|shared|credited|reviewed|approved|re-?evaluated)|does .{1,60} work|do .{1,60} work|does (?:a|an|the) |do (?:i|we|you|partners|new partners) (?:ask|request|get|avoid|become|apply|extend|claim|register|earn|qualify|find|submit|know)|can (?:i|a|an|we) |should)"
-        + @"|how many (?!more\b)(?:[\w-]+ ){1,3}(?:are|is|does|do|must|should|can|will)\b|what(?:'s| is| are) in (?:a|an|the) |what (?:is|are) the [\w -]{2,40} for\??$|what (?:do|does) (?:a|an|the) [\w -]{2,40} do\b"
-        + @"|what (?:do|does|would) (?:i|we|you|a|an|the|partners?|new partners) (?:need|have to|must)|what (?:info|information|details|documents|data|evidence|proof|paperwork|fields) (?:do|does|should|must|is needed|are needed|is required|are required)\b|what (?:do|does) (?:you|northbeam|the team|the channel team) do with|how much of (?:a|an|the) |how much (?:gets?|is|are) (?:reimbursed|paid|refunded|covered|accrued)|how much [\w-]+ (?:does|do) (?:a|an|the|each) |what happens|what should (?:a|an|the|i|we|partners?) |what (?:would|does|do|will) [\w -]{1,30} (?:give|bring|offer|add)\b|what (?:benefits|perks|discounts?|rebates?) |how (?:the|a|an) [\w -]{2,40}|what (?:are|is) the (?:[\w-]+ ){0,2}(?:rules?|requirements?|steps?|criteria|benefits?|conditions|process|policy|deadline|difference|scale|minimum|maximum|limit|discount|rebate|share)|what counts|what kind of|what sort of|what extra|what share|what percentage|what discount|what (?:do|does) .{1,40} (?:get|mean|cover|say|give|require|entail)|what is (?:a|an) |what's (?:a|an) |what does it take|which (?:certification|course|courses|exam|exams|partner types?)"
+        + @"|how (?:is|are) [\w -]{2,40}? (?:\w+ed|paid|split|set|won|lost|made|done|kept|held|chosen|given|spent|built|run|sent|shown|known)\b(?! (?:this|last|next) )|how (?!(?:is|are|do|does|did|can|much|many|long|far|close|likely)\b)[\w-]+(?: [\w-]+){0,4} (?:is|are|gets?) (?:\w+ed|paid|split|set|made|done|chosen|given|spent)\b|how many (?!more\b)(?:[\w-]+ ){1,3}(?:are|is|does|do|must|should|can|will)\b|what(?:'s| is| are) in (?:a|an|the) |what (?:is|are) the [\w -]{2,40} for\??$|what (?:do|does) (?:a|an|the) [\w -]{2,40} do\b"
+        + @"|what (?:do|does|would) (?:i|we|you|a|an|the|partners?|new partners) (?:need|have to|must)|what (?:info|information|details|documents|data|evidence|proof|paperwork|fields) (?:do|does|should|must|is needed|are needed|is required|are required)\b|what (?:do|does) (?:you|northbeam|the team|the channel team) do with|how much of (?:a|an|the) |how much (?:gets?|is|are) (?:reimbursed|paid|refunded|covered|accrued)|how much [\w-]+ (?:does|do) (?:a|an|the|each) |what happens|what should (?:a|an|the|i|we|partners?) |what (?:would|does|do|will) [\w -]{1,30} (?:give|bring|offer|add)\b|what (?:benefits|perks|discounts?|rebates?) |how (?:the|a|an) [\w -]{2,40}|what (?:are|is) the (?:[\w-]+ ){0,2}(?:rules?|requirements?|steps?|criteria|benefits?|conditions|process|policy|deadline|difference|scale|minimum|maximum|limit|discount|rebate|share)|what counts|what kind of|what sort of|what extra|what share|what percentage|what discount|what (?:do|does) .{1,40} (?:get|mean|cover|say|give|require|entail|ask|involve|include|allow|cost|expect|offer|stand for|look like)\b|what is (?:a|an) |what's (?:a|an) |what does it take|which (?:certification|course|courses|exam|exams|partner types?)"
         + @"|when (?:does|do|is|are|will|should|must|can|would) |when's "
         + @"|(?:can|could|may|must|should) (?:i|a|an|the|partners?|northbeam|resellers?|integrators?) "
-        + @"|(?:do|does) (?:i|we|you|partners?|registrations?|answering|marketplace) |(?:do|does) (?:a|an|the) [^?]*\?$|is there (?:a|an|any) |are there |is (?:co-?sell|mdf|a registration|protection|the approval|approval) "
-        + @"|who (?:decides|approves|can|should|signs|gets|has to|must|is responsible|reviews|pays)|why |how do i |how do you |how does |how are (?:ties|conflicts)|what if (?:two|a|another|the customer|onboarding)|if (?:two|a|another|the customer|our revenue|we miss))")]
+        + @"|(?:do|does) (?:i|we|you|partners?|registrations?|answering|marketplace) |(?:do|does) (?:a|an|the) [^?]*\?$|is there (?:a|an|any) |is there [\w-]+ (?:for|on|with|in)\b|are there |is (?:co-?sell|mdf|a registration|protection|the approval|approval) "
+        + @"|who (?:decides|approves|can|should|signs|gets|has to|must|is responsible|reviews|pays)|who (?!(?:works|touches|sells|holds|owns|has|is|are|was|were)\b)[a-z]+s (?:it|them|the|a|an|this|that|these|those)\b|why |how do i |how do you |how does |how are (?:ties|conflicts)|what if (?:two|a|another|the customer|onboarding)|if (?:two|a|another|the customer|our revenue|we miss))")]
     private static partial Regex HowItWorks();
 
     // "what happens to X if …", "if two partners register the same customer who gets it", "can we still register X if Y got there first?".
     [GeneratedRegex(@"^(?:if|what happens (?:to|if|when|once)) .{3,}|^(?:can|could|may|should|do|does|is|are|will|would) [^?]{3,60}\b(?:if|when) (?:two|a|an|another|someone|somebody|the|they|he|she|it|[\w-]+ (?:already|has|have|had))\b")]
     private static partial Regex Conditional();
 
-    [GeneratedRegex(@"\b(?:my|our|mine|ours)\s+(?:\w+\s+){0,2}(?:registrations?|regs?|deals?|pipeline|balance|budget|funds?|mdf|requests?|claims?|tier|scorecard|standing|onboarding|checklist|gateways?|survey|certifications?|revenue|status|profile|role|opportunit(?:y|ies)|queue|agreement|attestations?|dpa|contract|courses?|training|certificates?)\b"
+    [GeneratedRegex(@"^(?:is there|are there|how many|how much)\b")]
+    private static partial Regex Quantity();
 
-        + @"|\b(?:do|have|did) we (?:have|hold|own|got)\b|\bwe(?:'ve| have) (?:got|registered|submitted|requested|filed)\b|\b(?:how (?:far|close) are we|are we (?:missing|short)|we(?:'re| are) (?:still )?(?:missing|short))\b")]
+    // "more than once", "how many times", "in general": the rule, whatever thing the question names.
+    [GeneratedRegex(@"\b(?:more than once|more than one time|how many times|how often|in general|generally|usually|normally|typically|as a rule)\b")]
+    private static partial Regex InGeneral();
+
+    // A request for writing, jokes or translation: no capability of the assistant's does that.
+    [GeneratedRegex(@"^(?:(?:please|pls|plz|can you|could you|would you|will you|i want you to|i'd like you to)\s+)*(?:(?:write|compose|draft|make up|tell|sing|create|generate|give)\s+(?:me\s+|us\s+)?(?:a|an|some|another|one|two|three)?\s*(?:[\w-]+\s+){0,2}(?:poem|haiku|limerick|joke|story|song|rap|sonnet|riddle|verse|rhyme|pun|lyrics)s?\b|translate\b)")]
+    private static partial Regex OutOfScope();
+
+    [GeneratedRegex(@"\b(?:my|our|mine|ours)\s+(?:\w+\s+){0,2}(?:registrations?|regs?|deals?|protection|pipeline|balance|budget|funds?|mdf|requests?|claims?|tier|scorecard|standing|onboarding|checklist|gateways?|survey|certifications?|revenue|status|profile|role|opportunit(?:y|ies)|queue|agreement|attestations?|dpa|contract|courses?|training|certificates?)\b"
+
+        + @"|\b(?:do|have|did) we (?:have|hold|own|got)\b(?! to\b)|\bwe(?:'ve| have) (?:got|registered|submitted|requested|filed)\b|\b(?:how (?:far|close) are we|are we (?:missing|short)|we(?:'re| are) (?:still )?(?:missing|short))\b")]
     private static partial Regex OwnData();
 
     [GeneratedRegex(@"^(?:(?:we|i)(?:'d| would) like (?:some|a|an|the|more)\b|(?:we|i) (?:need|want) (?:some|a|an|more|the)\b)|^(?:please |pls |plz |(?:can|could|would|will) you (?:please )?|i (?:want|need|would like|'d like) (?:you )?to |i'd like to |let me |lemme |gimme |give me )*"

@@ -19,13 +19,43 @@ public sealed class QuestionFormTests
     [MemberData(nameof(QuestionsOnActionTopics))]
     [InlineData("can I sell directly to Fabrikam Logistics while it's protected?")]
     [InlineData("what is ROPI")]
+    [InlineData("ok but like what even is mdf")]
+    [InlineData("explain attribution models")]
+    [InlineData("how many days do we have to sign the partner agreement")]
     public void Of_QuestionAboutHowTheProgramWorks_IsAPolicyQuestion(string text) =>
         Assert.True(QuestionForm.Of(text).IsPolicyQuestion, text);
+
+    [Theory]
+    [InlineData("does answering the survey actually affect our tier?")]
+    [InlineData("how is partner revenue counted for tiering")]
+    public void Of_HowQuestionNamingOwnThings_StillAsksHowItWorks(string text) =>
+        Assert.True(QuestionForm.Of(text).AsksHowItWorks, text);
+
+    [Theory]
+    [InlineData("can I extend DR-1042 more than once?")]
+    [InlineData("how often can a registration be extended")]
+    public void Of_RuleInGeneral_AsksInGeneral(string text) =>
+        Assert.True(QuestionForm.Of(text).AsksInGeneral, text);
+
+    [Theory]
+    [InlineData("write a haiku about deal registration")]
+    [InlineData("can you tell me a joke about MDF")]
+    [InlineData("translate the registration policy into French")]
+    public void Of_WritingOrTranslationRequest_IsOutOfScope(string text) =>
+        Assert.True(QuestionForm.Of(text).IsOutOfScope, text);
+
+    [Theory]
+    [InlineData("tell me about MDF")]
+    [InlineData("register a deal for Contoso, 250k")]
+    public void Of_OrdinaryRequest_IsNotOutOfScope(string text) =>
+        Assert.False(QuestionForm.Of(text).IsOutOfScope, text);
 
     [Theory]
     [InlineData("show my open registrations")]
     [InlineData("register a deal for Contoso, 250k")]
     [InlineData("how much MDF do we have left")]
+    [InlineData("is there any money left in our MDF")]
+    [InlineData("how many registrations do we have")]
     [InlineData("how far are we from gold")]
     [InlineData("approve DR-1042 under RoE-2")]
     [InlineData("what does the sticker in this photo say")]
