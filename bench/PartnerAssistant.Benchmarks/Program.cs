@@ -9,5 +9,11 @@ if (args is ["edge-load", ..])
     return await EdgeGatewayLoad.RunAsync();
 }
 
+// `dashboard-load` runs the program dashboard with wall and CPU time per request, on SQLite and PostgreSQL.
+if (args is ["dashboard-load", .. var rest])
+{
+    return await ProgramDashboardLoad.RunAsync(rest);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(LatencyConfig).Assembly).Run(args);
 return 0;

@@ -307,11 +307,14 @@ public sealed class ProgramMetricsService(
         var (fromDay, toDay) = (filter.From.DayNumber, filter.To.DayNumber);
         var toMonth = (filter.To.Year * 100) + filter.To.Month;
         // Each customer's lifetime revenue at the period's end: its latest month-end figure at or before it, one index seek
-        // per customer in the lifetime book, however many months of history there are.
+        // per customer in the lifetime book, however many months of history there are. A scalar subquery, not a join on
+        // "month = (SELECT MAX …)": PostgreSQL hashed that join over the whole book (1.2 million rows at five years).
+        // Never null: the book writes a customer's first month with the customer, so first_month <= @toMonth has a row.
         const string Lifetime = """
-            SELECT c.customer_key, c.deal_customer_id, l.lifetime_cents FROM program_revenue_customers c
-            JOIN program_customer_lifetime l ON l.customer_key = c.customer_key
-             AND l.month = (SELECT MAX(x.month) FROM program_customer_lifetime x WHERE x.customer_key = c.customer_key AND x.month <= @toMonth)
+            SELECT c.customer_key, c.deal_customer_id,
+                   (SELECT l.lifetime_cents FROM program_customer_lifetime l
+                    WHERE l.customer_key = c.customer_key AND l.month <= @toMonth ORDER BY l.month DESC LIMIT 1) AS lifetime_cents
+            FROM program_revenue_customers c
             WHERE c.first_month <= @toMonth
             """;
         // The three scans below are independent: each runs on its own connection.
