@@ -17,6 +17,7 @@ using PartnerAssistant.Hosting;
 using PartnerAssistant.Knowledge;
 using PartnerAssistant.PartnerProgram;
 using PartnerAssistant.Prediction;
+using PartnerAssistant.Trust;
 
 namespace PartnerAssistant;
 
@@ -95,6 +96,8 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddPrediction(configuration);
         services.AddDeals(configuration);
         services.AddProgram(configuration);
+        // Trusted data comes last: it declares the other capabilities' personal data and its migration follows theirs.
+        services.AddTrust(configuration);
         services.AddHostedService<AssistantStartup>();
         return services;
     }

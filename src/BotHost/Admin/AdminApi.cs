@@ -10,7 +10,9 @@ public static class AdminApi
     {
         app.Services.GetRequiredService<AdminAccess>();
         var admin = app.MapGroup("/api/admin");
-        DirectoryApi.Map(admin.MapGroup("/directory").WithTags("Directory"));
+        var directory = admin.MapGroup("/directory").WithTags("Directory");
+        DirectoryApi.Map(directory);
+        PrivacyApi.Map(directory, admin);
         KnowledgeApi.Map(app, admin.MapGroup("/knowledge").WithTags("Knowledge"));
         DealsApi.Map(admin.MapGroup("/deals").WithTags("Deals"));
         ProgramApi.Map(app, admin.MapGroup("/program").WithTags("Partner program"));
