@@ -52,7 +52,7 @@ public sealed class PersonalDataEraser(
         await using (var sql = await SqlSession.BeginAsync(scopes, cancellationToken))
         {
             // The claim: of two erasures of one person, the second deletes nothing here and stops.
-            if (await sql.ExecuteAsync("DELETE FROM people WHERE id = @p0", cancellationToken, personId) == 0)
+            if (await sql.ExecuteAsync($"DELETE FROM people WHERE {People.PeoplePersonalData.IdColumn} = @p0", cancellationToken, personId) == 0)
             {
                 throw await AlreadyErasedOrUnknownAsync(requester, personId, cancellationToken);
             }
@@ -129,7 +129,7 @@ public sealed class PersonalDataEraser(
             }
 
             var summary = JsonNode.Parse(AddFiles(row.SummaryJson, deletedFiles))!.AsObject();
-            if (await sql.ScalarAsync("SELECT COUNT(*) FROM people WHERE id = @p0", cancellationToken, subject.PersonId) is { } count && Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) > 0)
+            if (await sql.ScalarAsync($"SELECT COUNT(*) FROM people WHERE {People.PeoplePersonalData.IdColumn} = @p0", cancellationToken, subject.PersonId) is { } count && Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) > 0)
             {
                 // Someone re-created a directory entry under the same id meanwhile: that is a new person's data, not to be touched.
                 logger.LogWarning("Erasure #{Number}: the person id is in the directory again, so the final pass is skipped", number);

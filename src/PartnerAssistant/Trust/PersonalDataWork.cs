@@ -168,7 +168,7 @@ public abstract class PersonTablesSource : IPersonalDataSource
 
     protected abstract IReadOnlyList<PersonTable> Tables { get; }
 
-    public virtual IReadOnlyList<string> PersonColumns => [.. Tables.SelectMany(t => t.Columns.Select(c => $"{t.Table}.{c}"))];
+    public virtual IReadOnlyList<string> PersonColumns => [.. Tables.SelectMany(t => t.Columns.Select(c => $"{t.Table}.{c.Trim('"')}"))];
 
     public virtual async Task ExportAsync(PersonalDataExport export, CancellationToken cancellationToken)
     {
