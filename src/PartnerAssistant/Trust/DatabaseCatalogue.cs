@@ -73,6 +73,7 @@ public static partial class DatabaseCatalogue
         ["host_leases.holder"] = "a host process (machine:pid:random), not a person",
     };
 
-    [GeneratedRegex(@"(^|_)(person|user|actor|holder|email|e_mail|requested|submitted|decided|recorded|uploaded|updated|completed|claimed|paid|invited|retired|created|signed)(_id|_by|_name|_key)?$|_by$|^by$|(^|_)(person|user|partner_admin)_id$", RegexOptions.CultureInvariant)]
+    // Nouns for people (alone or with _id, _name, _key, _email), anything "…_by", and e-mail addresses.
+    [GeneratedRegex(@"(^|_)(person|user|holder|actor|partner_admin|email|e_mail)(_id|_name|_key|_email)?$|_by$|^by$", RegexOptions.CultureInvariant)]
     private static partial Regex PersonLike();
 }

@@ -172,9 +172,11 @@ public sealed partial class TrustPlugin(
     private static string CannotFind(Caller caller, string name) => caller.Role switch
     {
         Role.ChannelManager => $"I can't find {name} in the directory. Name them as the directory has them, or use their person id.",
-        Role.PartnerAdmin => $"I can't find {name} among {caller.Organisation.Name}'s people. Partner administrators can ask about their own organisation's people only.",
+        Role.PartnerAdmin => $"I can't find {name} among {Possessive(caller.Organisation.Name)} people. Partner administrators can ask about their own organisation's people only.",
         _ => "You can ask for your own data only. A Northbeam channel manager can help with anyone else's.",
     };
+
+    private static string Possessive(string name) => name.EndsWith('s') ? name + "'" : name + "'s";
 
     // Capitalised words that begin requests or name the product, never a person.
     private static readonly HashSet<string> NotNames = new(StringComparer.Ordinal)
