@@ -71,8 +71,12 @@ public static class PartnerAssistantServiceCollectionExtensions
 
         services.AddAssistantDbContext<DirectoryDbContext, SqliteDirectoryDbContext, PostgresDirectoryDbContext>(DirectoryDbContext.HistoryTable);
         services.AddAssistantDbContext<ConversationDbContext, SqliteConversationDbContext, PostgresConversationDbContext>(ConversationDbContext.HistoryTable);
+        // Replicas on one database take turns at the maintenance loops through leases in it.
+        services.AddAssistantDbContext<CoordinationDbContext, SqliteCoordinationDbContext, PostgresCoordinationDbContext>(CoordinationDbContext.HistoryTable);
+        services.AddSingleton<ReplicaLeases>();
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ConversationStore>();
+        services.AddSingleton<PendingConfirmationStore>();
         services.AddSingleton<IActivityDeduplicator, SqlActivityDeduplicator>();
         services.AddSingleton<IServiceUrlTrust, ReferencedServiceUrlTrust>();
         services.AddSingleton<ITurnErrorHandler, AssistantTurnErrorHandler>();
@@ -81,6 +85,11 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddSingleton(sp => IntentCatalog.Load(Path.Combine(sp.GetRequiredService<IOptions<PromptOptions>>().Value.ResolveFolder(), "intents")));
         services.AddSingleton<IIntentMatcher, LexicalIntentMatcher>();
         services.AddSingleton<IntentRouter>();
+        services.AddSingleton<ConversationRouter>();
+        services.AddSingleton<AssistantVocabularyProvider>();
+        services.AddSingleton<IVocabularySource, IntentVocabularySource>();
+        services.AddSingleton<IVocabularySource, DirectoryVocabulary>();
+        services.AddSingleton<IMentionResolver, PartnerMentions>();
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<IFunctionInvocationFilter, PluginTelemetryFilter>();
         services.AddSingleton<IInvokeHandler, AdaptiveCardActionHandler>();
@@ -96,8 +105,10 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddPrediction(configuration);
         services.AddDeals(configuration);
         services.AddProgram(configuration);
-        // Trusted data comes last: it declares the other capabilities' personal data and its migration follows theirs.
+        // Trusted data after the capabilities: it declares their personal data and its migration follows theirs.
         services.AddTrust(configuration);
+        // Last: the vocabulary reads what the preparations above seeded and ingested.
+        services.AddSingleton<IAssistantPreparation, VocabularyPreparation>();
         services.AddHostedService<AssistantStartup>();
         return services;
     }
@@ -113,6 +124,12 @@ internal sealed class DirectoryPreparation(DirectoryService directory, IOptions<
 {
     public Task PrepareAsync(CancellationToken cancellationToken) =>
         options.Value.SeedDemo ? directory.SeedDemoIfEmptyAsync(cancellationToken) : Task.CompletedTask;
+}
+
+/// <summary>Builds the router's vocabulary (spelling, names) before the first turn needs it.</summary>
+internal sealed class VocabularyPreparation(AssistantVocabularyProvider vocabulary) : IAssistantPreparation
+{
+    public async Task PrepareAsync(CancellationToken cancellationToken) => await vocabulary.GetAsync(cancellationToken);
 }
 
 /// <summary>Migrates every capability's schema, then runs the preparations, before the host takes traffic.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using BotFramework;
 using BotFramework.Authentication;
 using Microsoft.Extensions.Options;
+using PartnerAssistant;
 using PartnerAssistant.People;
 
 namespace BotHost.Admin;
@@ -53,6 +54,11 @@ public sealed class AdminAccess(EntraTokenValidator tokens, DirectoryService dir
         async context =>
         {
             var http = context.HttpContext;
+            if (UnacceptedContentType(http) is { } problem)
+            {
+                return problem;
+            }
+
             var caller = await http.RequestServices.GetRequiredService<AdminAccess>().ResolveAsync(http);
             if (caller is null)
             {
@@ -64,9 +70,44 @@ public sealed class AdminAccess(EntraTokenValidator tokens, DirectoryService dir
                 return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This needs one of these roles: {string.Join(", ", roles.Select(r => r.Describe()))}.");
             }
 
+            // Every request body is held to its columns' lengths and its enums' names before a service sees it.
+            // The body is the argument of the endpoint's request type (services are arguments too, and are not checked).
+            var bodyType = http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+            List<string> problems = bodyType is not null && InputLimits.IsRequestType(bodyType)
+                ? context.Arguments.Where(a => a?.GetType() == bodyType).SelectMany(InputLimits.Problems).ToList()
+                : [];
+            if (problems.Count > 0)
+            {
+                return Results.Problem(statusCode: 400, title: "Invalid request", detail: string.Join(" ", problems));
+            }
+
             http.Items[ItemKey] = caller;
             return await next(context);
         };
+
+    /// <summary>
+    /// A body must come as the endpoint documents it: JSON, or what its <c>Accepts</c> metadata names (the
+    /// deals import takes text/csv). A web page can send text/plain or a form to any address without asking
+    /// first; it cannot send JSON or CSV across sites without a CORS preflight this host never grants.
+    /// </summary>
+    private static IResult? UnacceptedContentType(HttpContext http)
+    {
+        var request = http.Request;
+        var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+        if (!hasBody || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        {
+            return null;
+        }
+
+        var accepted = http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes is { Count: > 0 } types
+            ? types
+            : ["application/json"];
+        var mediaType = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
+        return mediaType is not null && accepted.Any(type => string.Equals(type, mediaType, StringComparison.OrdinalIgnoreCase))
+            ? null
+            : Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
+                detail: $"Send the body as {string.Join(" or ", accepted)}.");
+    }
 }
 
 /// <summary>An admin API caller: a person from the directory, or the local administrator in development mode.</summary>

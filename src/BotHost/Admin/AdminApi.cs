@@ -9,6 +9,9 @@ public static class AdminApi
     public static void MapAdminApi(this WebApplication app)
     {
         app.Services.GetRequiredService<AdminAccess>();
+        // Answers the framework leaves empty (a body that is not valid JSON, a wrong content type) get a
+        // problem-details body too, so a client always reads why.
+        app.UseWhen(http => IsAdminPath(http.Request.Path), branch => branch.UseStatusCodePages());
         var admin = app.MapGroup("/api/admin");
         var directory = admin.MapGroup("/directory").WithTags("Directory");
         DirectoryApi.Map(directory);
@@ -19,8 +22,12 @@ public static class AdminApi
         app.MapAdminApiReference();
     }
 
+    private static bool IsAdminPath(PathString path) =>
+        path.StartsWithSegments("/api/admin") || path.StartsWithSegments("/api/knowledge") || path.StartsWithSegments("/api/program");
+
     public static IServiceCollection AddAdminApi(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddProblemDetails();
         services.AddOptions<AdminApiOptions>().Bind(configuration.GetSection(AdminApiOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminApiOptions>, AdminApiOptionsValidator>();
         return services.AddSingleton<AdminAccess>().AddAdminApiReference();

@@ -82,13 +82,13 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineCo
             {
                 await ExecuteAsync(conversation, activity, value, execute, sink, cancellationToken);
             }
-            else if (value?["msteams"]?["type"]?.GetValue<string>() == "task/fetch")
+            else if (value is not null && value.Field("msteams").Field("type").Text() == "task/fetch")
             {
                 await RunDialogAsync(conversation, activity, value, "task/fetch", null, sink, cancellationToken);
             }
-            else if (value?[AdaptiveCardBuilder.DialogDataKey] is JsonValue && value[DialogMessageKey] is JsonValue dialogMessage)
+            else if (value is not null && value.Field(AdaptiveCardBuilder.DialogDataKey) is JsonValue && value.Field(DialogMessageKey).Text() is { } dialogMessage)
             {
-                await RunDialogAsync(conversation, activity, value, "task/submit", dialogMessage.GetValue<string>(), sink, cancellationToken);
+                await RunDialogAsync(conversation, activity, value, "task/submit", dialogMessage, sink, cancellationToken);
             }
             else
             {
@@ -105,7 +105,7 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineCo
 
     private async Task ExecuteAsync(DirectLineConversation conversation, Activity pressed, JsonObject value, JsonObject execute, DirectLineTranscript.Sink sink, CancellationToken cancellationToken)
     {
-        var messageId = execute["activityId"]?.GetValue<string>();
+        var messageId = execute.Field("activityId").Text();
         var data = value.DeepClone().AsObject();
         data.Remove(ExecuteKey);
         var invoke = AsInvoke(pressed, "adaptiveCard/action", new JsonObject
@@ -119,7 +119,7 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineCo
         if (type == CardContentType && body!["value"] is JsonObject card && messageId is not null && !sink.Updated.Contains(messageId))
         {
             // The bot did not update the message itself (as the Teams handler does for everyone): show the new card.
-            await transcript.ReplaceCardAsync(conversation, messageId, execute["attachment"]?.GetValue<int>() ?? 0, card, null, cancellationToken);
+            await transcript.ReplaceCardAsync(conversation, messageId, execute.Field("attachment").Integer() ?? 0, card, null, cancellationToken);
         }
         else if (body?["value"] is JsonValue text && type == "application/vnd.microsoft.activity.message")
         {

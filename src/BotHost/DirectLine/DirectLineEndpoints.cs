@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using BotFramework;
 using BotFramework.Adapter;
 using BotFramework.Schema;
+using BotHost.Operations;
 using Microsoft.Extensions.Options;
 using PartnerAssistant.Hosting;
 using PartnerAssistant.People;
@@ -60,9 +61,11 @@ public static class DirectLineEndpoints
         group.MapPost("/tokens/refresh", RefreshAsync);
         group.MapPost("/conversations", StartAsync);
         group.MapGet("/conversations/{conversationId}", ResumeAsync);
-        group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync);
+        group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync)
+            .WithBodyLimit(app.Services.GetRequiredService<IOptions<BotOptions>>().Value.MaxRequestBodyBytes);
         group.MapGet("/conversations/{conversationId}/activities", GetActivitiesAsync);
-        group.MapPost("/conversations/{conversationId}/upload", DirectLineUpload.UploadAsync);
+        group.MapPost("/conversations/{conversationId}/upload", DirectLineUpload.UploadAsync)
+            .WithBodyLimit(app.Services.GetRequiredService<DirectLineUploads>().MaxRequestBytes);
         group.MapGet($"/{FilesPath}/{{fileId}}/{{name}}", DirectLineUpload.DownloadAsync);
     }
 
@@ -89,16 +92,7 @@ public static class DirectLineEndpoints
         }
 
         var body = await ReadJsonAsync(http);
-        string? userId;
-        try
-        {
-            userId = body?["user"]?["id"]?.GetValue<string>()?.Trim();
-        }
-        catch (InvalidOperationException)
-        {
-            userId = null;
-        }
-
+        var userId = body.Field("user").Field("id").Text()?.Trim();
         if (string.IsNullOrEmpty(userId) || userId.Length > 256)
         {
             return Error(HttpStatusCode.BadRequest, "BadArgument", "Name the user: {\"user\": {\"id\": \"<channel user id>\"}}.");
@@ -165,7 +159,13 @@ public static class DirectLineEndpoints
         Activity? posted;
         try
         {
-            posted = await JsonSerializer.DeserializeAsync<Activity>(http.Request.Body, BotJson.Options, http.RequestAborted);
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            if (ActivityValidation.TextProblem(document.RootElement) is { } textProblem)
+            {
+                return Error(HttpStatusCode.BadRequest, "BadArgument", textProblem);
+            }
+
+            posted = document.Deserialize<Activity>(BotJson.Options);
         }
         catch (JsonException)
         {
@@ -177,7 +177,13 @@ public static class DirectLineEndpoints
             return Error(HttpStatusCode.BadRequest, "BadArgument", "Post a message, event or typing activity.");
         }
 
+        if (ActivityValidation.ListProblem(posted) is { } listProblem)
+        {
+            return Error(HttpStatusCode.BadRequest, "BadArgument", listProblem);
+        }
+
         var conversation = await conversations.OpenAsync(grant, http.RequestAborted);
+
         var id = await channel.PostAsync(conversation, posted, ServiceUrl(http), http.RequestAborted);
         return Results.Json(new ResourceResponse { Id = id }, BotJson.Options);
     }

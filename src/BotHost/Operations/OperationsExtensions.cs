@@ -54,6 +54,7 @@ public static class OperationsExtensions
                 }
             });
 
+        builder.Services.AddOptions<RequestLimitsOptions>().Bind(builder.Configuration.GetSection(RequestLimitsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<LocalGatewayLauncher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LocalGatewayLauncher>());
 

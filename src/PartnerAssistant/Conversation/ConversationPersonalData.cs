@@ -6,15 +6,22 @@ namespace PartnerAssistant.Conversation;
 
 /// <summary>
 /// Where the assistant reaches a person (conversation references), what it remembers of their conversations
-/// (conversation state, the person's own state), and the re-delivery guard's activity ids. A person's
-/// conversations are found through their references; only their one-to-one conversations' state is theirs
-/// (a group chat's state belongs to the group: the sweep replaces mentions of them there).
+/// (conversation state, the person's own state and their language model history in each conversation), the writes
+/// waiting for their yes, and the re-delivery guard's activity ids. A person's conversations are found through
+/// their references; only their one-to-one conversations' state is theirs (a group chat's state belongs to the
+/// group: the sweep replaces mentions of them there).
 /// </summary>
 internal sealed class ConversationPersonalData(IOptions<BotOptions> bot) : IPersonalDataSource, IRetentionPolicy
 {
     public string Name => "conversation";
 
-    public IReadOnlyList<string> PersonColumns => ["conversation_references.person_id", "conversation_references.channel_user_id", "turn_state.key"];
+    public IReadOnlyList<string> PersonColumns =>
+        ["conversation_references.person_id", "conversation_references.channel_user_id", "turn_state.key", "pending_confirmations.person_id"];
+
+    // The language model's history of one person's turns: scope "personal", key "{person id}\n{hash of the conversation}".
+    private const string Personal = "scope = 'personal' AND substr(key, 1, @p1) = @p0";
+
+    private static object[] PersonalArgs(PersonalDataSubject subject) => [subject.PersonId + "\n", subject.PersonId.Length + 1];
 
     public async Task CollectAsync(PersonalDataSubject subject, SqlSession sql, CancellationToken cancellationToken)
     {
@@ -50,7 +57,12 @@ internal sealed class ConversationPersonalData(IOptions<BotOptions> bot) : IPers
             states.AddRange(await sql.QueryAsync("SELECT * FROM turn_state WHERE scope = 'conversation' AND key = @p0", cancellationToken, conversation.Key));
         }
 
-        export.Add(Name, "turn_state", "What the assistant remembers between turns (pending questions, drafts)", states.Select(r => PersonalDataJson.Row(r)));
+        states.AddRange(await sql.QueryAsync($"SELECT * FROM turn_state WHERE {Personal}", cancellationToken, PersonalArgs(subject)));
+        export.Add(Name, "turn_state", "What the assistant remembers between turns (pending questions, drafts, the language model's history of your turns)",
+            states.Select(r => PersonalDataJson.Row(r)));
+        var pending = await sql.QueryAsync("SELECT * FROM pending_confirmations WHERE person_id = @p0 ORDER BY created_at_ms", cancellationToken, subject.PersonId);
+        export.Add(Name, "pending_confirmations", "Changes you were asked to confirm, and your answers", pending.Select(r => PersonalDataJson.Row(r)),
+            pending.Select(r => (string)r["intent"]!).Distinct());
     }
 
     public async Task EraseAsync(PersonalDataErasure erasure, CancellationToken cancellationToken)
@@ -58,6 +70,8 @@ internal sealed class ConversationPersonalData(IOptions<BotOptions> bot) : IPers
         var subject = erasure.Subject;
         await erasure.DeleteAsync("conversation_references", "person_id = @p0 OR channel_user_id = @p1", cancellationToken, subject.PersonId, subject.ChannelUserId);
         await erasure.DeleteAsync("turn_state", "scope = 'user' AND key = @p0", cancellationToken, subject.PersonId);
+        await erasure.DeleteAsync("turn_state", Personal, cancellationToken, PersonalArgs(subject));
+        await erasure.DeleteAsync("pending_confirmations", "person_id = @p0", cancellationToken, subject.PersonId);
         foreach (var conversation in subject.Conversations.Where(c => c.Personal))
         {
             await erasure.DeleteAsync("turn_state", "scope = 'conversation' AND key = @p0", cancellationToken, conversation.Key);
@@ -67,6 +81,7 @@ internal sealed class ConversationPersonalData(IOptions<BotOptions> bot) : IPers
     public async Task ApplyAsync(RetentionPass pass, CancellationToken cancellationToken)
     {
         await pass.DeleteOlderAsync(RetentionKind.Transcripts, "turn_state", "updated_at_ms", cancellationToken);
+        await pass.DeleteOlderAsync(RetentionKind.Transcripts, "pending_confirmations", "created_at_ms", cancellationToken);
         // A row's expiry is its arrival plus the duplicate window; it goes once it arrived longer ago than its retention.
         var arrivedBefore = pass.CutoffMs(RetentionKind.ProcessedActivities);
         await pass.DeleteAsync(RetentionKind.ProcessedActivities, "processed_activities", "expires_at_ms < @p0", cancellationToken,

@@ -146,6 +146,11 @@ public sealed class DirectoryService(IServiceScopeFactory scopes, TimeProvider t
     /// <summary>Adds or replaces a person. Partner roles belong to partner organisations, internal roles to the vendor.</summary>
     public async Task<Person> SavePersonAsync(Person person, CancellationToken cancellationToken)
     {
+        if (InputLimits.Problems(person) is { Count: > 0 } problems)
+        {
+            throw new DirectoryValidationException(string.Join(" ", problems));
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DirectoryDbContext>();
         var organisation = await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == person.OrganisationId, cancellationToken)
@@ -214,6 +219,11 @@ public sealed class DirectoryService(IServiceScopeFactory scopes, TimeProvider t
 
     private static void Validate(Organisation organisation)
     {
+        if (InputLimits.Problems(organisation) is { Count: > 0 } problems)
+        {
+            throw new DirectoryValidationException(string.Join(" ", problems));
+        }
+
         if (string.IsNullOrWhiteSpace(organisation.Id) || string.IsNullOrWhiteSpace(organisation.Name))
         {
             throw new DirectoryValidationException("An organisation needs an id and a name.");

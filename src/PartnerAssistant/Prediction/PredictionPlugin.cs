@@ -64,7 +64,22 @@ public sealed class PredictionPlugin(DealAdvisor advisor, ProvenanceLog? provena
         }
 
         var (facts, assumptions) = WithCallerDefaults(parsed.Facts, turn.Caller);
-        return Score(turn, facts, [.. assumptions, .. parsed.Assumptions]);
+        var scored = Score(turn, facts, [.. assumptions, .. parsed.Assumptions]);
+        if (parsed.Asked.IsEmpty)
+        {
+            return scored;
+        }
+
+        // "… would co-sell help?": the answer to that, with and without, after the deal's odds.
+        try
+        {
+            var outcome = Compare(facts, parsed.Asked);
+            return scored with { Text = scored.Text + "\n\n" + WhatIfText(outcome, facts) };
+        }
+        catch (ModelUnavailableException)
+        {
+            return scored;
+        }
     }
 
     [KernelFunction("WhatIf"), Description("Re-scores the deal scored last with a change (add co-sell, a certified SI, an influence partner, a marketplace private offer, resolve conflict, another amount) and gives the probability before and after.")]
@@ -87,8 +102,9 @@ public sealed class PredictionPlugin(DealAdvisor advisor, ProvenanceLog? provena
             }
             else
             {
-                var change = DealDescriptionParser.Parse(utterance).Facts;
-                outcome = change.IsEmpty ? null : advisor.WhatIf(deal, change, DescribeChange(change));
+                var parsed = DealDescriptionParser.Parse(utterance);
+                var change = parsed.Facts.Merge(parsed.Asked);
+                outcome = change.IsEmpty ? null : Compare(deal, change);
             }
 
             if (outcome is null)
@@ -103,14 +119,44 @@ public sealed class PredictionPlugin(DealAdvisor advisor, ProvenanceLog? provena
                 Record(turn, deal.RegistrationNumber, outcome.To, model.Card, model.Version, outcome.Change);
             }
 
-            var text = $"{DealScoreCard.Capitalise(outcome.Change)} would move {DealScoreCard.Title(deal)} from {DealScoreCard.Percent(outcome.From)} to **{DealScoreCard.Percent(outcome.To)}**"
-                + (outcome.Caveat is null ? "." : $"; note that {outcome.Caveat}.");
-            return AssistantReply.Say(text).WithCard(DealScoreCard.WhatIfCard(deal, outcome));
+            return AssistantReply.Say(WhatIfText(outcome, deal)).WithCard(DealScoreCard.WhatIfCard(outcome.Baseline ?? deal, outcome));
         }
         catch (ModelUnavailableException ex)
         {
             return AssistantReply.Say(ex.Message);
         }
+    }
+
+    /// <summary>The deal with and without the change, whichever it already has: asking "what if we add co-sell?" about a deal
+    /// that has co-sell compares it with the same deal without co-sell, rather than with itself; a deal that does not say
+    /// is compared without and with.</summary>
+    private WhatIfOutcome Compare(DealFacts deal, DealFacts change)
+    {
+        var without = deal with
+        {
+            CoSell = Without(deal.CoSell, change.CoSell),
+            CertifiedSi = Without(deal.CertifiedSi, change.CertifiedSi),
+            InfluencePartner = Without(deal.InfluencePartner, change.InfluencePartner),
+            IsvComponent = Without(deal.IsvComponent, change.IsvComponent),
+            ChannelConflict = Without(deal.ChannelConflict, change.ChannelConflict),
+        };
+        var already = Had(deal.CoSell, change.CoSell) || Had(deal.CertifiedSi, change.CertifiedSi) || Had(deal.InfluencePartner, change.InfluencePartner)
+            || Had(deal.IsvComponent, change.IsvComponent) || Had(deal.ChannelConflict, change.ChannelConflict);
+        return without == deal
+            ? advisor.WhatIf(deal, change, DescribeChange(change))
+            : advisor.WhatIf(without, change, DescribeChange(change)) with { Baseline = without, AlreadyTrue = already };
+    }
+
+    private static bool? Without(bool? has, bool? asked) => asked is { } value && (has == value || has is null) ? !value : has;
+
+    private static bool Had(bool? has, bool? asked) => asked is { } value && has == value;
+
+    private static string WhatIfText(WhatIfOutcome outcome, DealFacts deal)
+    {
+        var caveat = outcome.Caveat is null ? "." : $"; note that {outcome.Caveat}.";
+        return outcome.AlreadyTrue
+            ? $"{DealScoreCard.Capitalise(outcome.Change)} is already part of {DealScoreCard.Title(deal)}: without it the odds would be {DealScoreCard.Percent(outcome.From)}; with it they are **{DealScoreCard.Percent(outcome.To)}**{caveat}"
+            : $"{DealScoreCard.Capitalise(outcome.Change)} would move {DealScoreCard.Title(deal)} from {DealScoreCard.Percent(outcome.From)} to **{DealScoreCard.Percent(outcome.To)}**{caveat}";
     }
 
     private AssistantReply Score(AssistantTurn turn, DealFacts facts, IReadOnlyList<string> assumptions)

@@ -76,9 +76,10 @@ public sealed class RetentionService(
     }
 }
 
-/// <summary>The maintenance loop of trusted data: retention every <see cref="PrivacyOptions.MaintenanceInterval"/>, and unfinished erasures.</summary>
+/// <summary>The maintenance loop of trusted data: retention every <see cref="PrivacyOptions.MaintenanceInterval"/>, and unfinished
+/// erasures; with several replicas on one database, the one holding the loop's lease runs it.</summary>
 internal sealed class PrivacyMaintenance(RetentionService retention, IOptions<PrivacyOptions> options, TimeProvider time,
-    ILogger<PrivacyMaintenance> logger, IHostApplicationLifetime? lifetime = null) : PeriodicWorker(time, logger, lifetime)
+    ILogger<PrivacyMaintenance> logger, IHostApplicationLifetime? lifetime = null, ReplicaLeases? leases = null) : PeriodicWorker(time, logger, lifetime, leases)
 {
     protected override TimeSpan Interval => options.Value.MaintenanceInterval;
 

@@ -21,7 +21,9 @@ public sealed partial class KnowledgeAnswerService(
 {
     private const int Retrieved = 8;
 
-    public async Task<KnowledgeAnswer> AskAsync(Caller caller, string question, CancellationToken cancellationToken)
+    /// <summary>Answers <paramref name="question"/>; the question log records <paramref name="askedAs"/> (the person's own
+    /// words, when something else — a language model — phrased the search) or else the question.</summary>
+    public async Task<KnowledgeAnswer> AskAsync(Caller caller, string question, CancellationToken cancellationToken, string? askedAs = null)
     {
         var settings = options.Value;
         var retrieval = await retriever.RetrieveAsync(question, KnowledgeFilter.For(caller), Math.Max(Retrieved, settings.AnswerPassages), null, cancellationToken);
@@ -52,7 +54,7 @@ public sealed partial class KnowledgeAnswerService(
             PersonId = caller.Person.Id,
             OrganisationId = caller.OrganisationId,
             Internal = caller.IsInternal,
-            Question = question.Length > 2000 ? question[..2000] : question,
+            Question = (askedAs ?? question) is { Length: > 2000 } longQuestion ? longQuestion[..2000] : askedAs ?? question,
             Answered = answer.Answered,
             BestSimilarity = best,
             Sources = string.Join('|', answer.Citations.Select(c => c.Source).Distinct()),
