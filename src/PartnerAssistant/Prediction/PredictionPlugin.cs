@@ -155,7 +155,7 @@ public sealed class PredictionPlugin(DealAdvisor advisor, ProvenanceLog? provena
     {
         var caveat = outcome.Caveat is null ? "." : $"; note that {outcome.Caveat}.";
         return outcome.AlreadyTrue
-            ? $"{DealScoreCard.Capitalise(outcome.Change)} is already part of {DealScoreCard.Title(deal)}: without it the odds would be {DealScoreCard.Percent(outcome.From)}; with it they are **{DealScoreCard.Percent(outcome.To)}**{caveat}"
+            ? $"The deal already has {outcome.Change}. Without it the odds would be {DealScoreCard.Percent(outcome.From)}; with it, **{DealScoreCard.Percent(outcome.To)}**{caveat}"
             : $"{DealScoreCard.Capitalise(outcome.Change)} would move {DealScoreCard.Title(deal)} from {DealScoreCard.Percent(outcome.From)} to **{DealScoreCard.Percent(outcome.To)}**{caveat}";
     }
 

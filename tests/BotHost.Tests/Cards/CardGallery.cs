@@ -68,7 +68,100 @@ public static class CardGallery
                 "approve MDF-2", [new("Approved amount", "100 USD (requested 9,000 USD)"), new("Vendor co-funding share", "5 % (requested 50 %)"), new("Note to the partner", "[see](http://elsewhere.example)")],
                 DateTimeOffset.UnixEpoch, null), "Maya Chen"),
         ],
+        ["ProgramCards.Onboarding"] = () =>
+        [
+            PartnerAssistant.PartnerProgram.ProgramCards.Onboarding(SampleOnboarding(completed: false)),
+            PartnerAssistant.PartnerProgram.ProgramCards.Onboarding(SampleOnboarding(completed: true)),
+        ],
+        ["ProgramCards.Scorecard"] = () =>
+        [
+            PartnerAssistant.PartnerProgram.ProgramCards.Scorecard(SampleScorecard, PartnerAssistant.People.Tier.Gold, forPartner: true),
+            PartnerAssistant.PartnerProgram.ProgramCards.Scorecard(SampleScorecard, null, forPartner: false),
+        ],
+        ["ProgramCards.TierProposal"] = () => [PartnerAssistant.PartnerProgram.ProgramCards.TierProposal(SampleProposal)],
+        ["ProgramCards.ConfirmTierDecision"] = () =>
+        [
+            PartnerAssistant.PartnerProgram.ProgramCards.ConfirmTierDecision(SampleProposal, confirm: true, null),
+            PartnerAssistant.PartnerProgram.ProgramCards.ConfirmTierDecision(SampleProposal, confirm: false, "Two PSAT quarters are missing."),
+        ],
+        ["ProgramCards.MdfForm"] = () =>
+        [
+            PartnerAssistant.PartnerProgram.ProgramCards.MdfForm(new() { SubmissionKey = "m1" }, ["Event", "Digital campaign", "Training"], SampleBalance, 30, 50),
+            PartnerAssistant.PartnerProgram.ProgramCards.MdfForm(
+                new() { ActivityType = "Event", Title = "Edge AI roadshow", ActivityDate = new DateOnly(2027, 2, 10), EligibleCost = 18_000m, RequestedAmount = 9_000m, SubmissionKey = "m2" },
+                ["Event", "Digital campaign"], null, 30, 50, ["The activity must be at least 30 days ahead.", "Describe the plan."]),
+        ],
+        ["ProgramCards.MdfDecision"] = () => [PartnerAssistant.PartnerProgram.ProgramCards.MdfDecision(SampleMdfRequest, SampleBalance)],
+        ["ProgramCards.ConfirmMdfDecision"] = () =>
+        [
+            PartnerAssistant.PartnerProgram.ProgramCards.ConfirmMdfDecision(SampleMdfRequest, approve: true, 8_000m, 40, null),
+            PartnerAssistant.PartnerProgram.ProgramCards.ConfirmMdfDecision(SampleMdfRequest, approve: false, null, null, "The budget for this quarter is spent."),
+        ],
+        ["ProgramCards.MdfClaimDecision"] = () => [PartnerAssistant.PartnerProgram.ProgramCards.MdfClaimDecision(SampleClaimedRequest)],
+        ["ProgramCards.MdfRequest"] = () =>
+        [
+            PartnerAssistant.PartnerProgram.ProgramCards.MdfRequest(SampleMdfRequest, internalView: false),
+            PartnerAssistant.PartnerProgram.ProgramCards.MdfRequest(SampleClaimedRequest, internalView: true),
+        ],
+        ["ProgramCards.PsatSurvey"] = () =>
+        [
+            PartnerAssistant.PartnerProgram.ProgramCards.PsatSurvey(new(7, PartnerAssistant.PartnerProgram.SurveyKind.Quarterly, "2026-Q4", new DateOnly(2027, 1, 15))),
+            PartnerAssistant.PartnerProgram.ProgramCards.PsatSurvey(new(8, PartnerAssistant.PartnerProgram.SurveyKind.AfterOnboarding, "2026-12", new DateOnly(2026, 12, 31))),
+        ],
+        ["ProgramCards.ProgramSummary"] = () => [PartnerAssistant.PartnerProgram.ProgramCards.ProgramSummary(SampleMetrics, "https://partners.northbeam.example/dashboard")],
     };
+
+    private static PartnerAssistant.PartnerProgram.OnboardingView SampleOnboarding(bool completed) => new(
+        "bluewave", "Bluewave Solutions", PartnerAssistant.People.PartnerType.Reseller, new DateOnly(2026, 10, 1), "Maya Chen", "priya-patel",
+        [
+            new(PartnerAssistant.PartnerProgram.OnboardingStepKind.Agreement, "Sign the partner agreement", PartnerAssistant.PartnerProgram.StepOwner.PartnerAdmin, new DateOnly(2026, 10, 8), true, new DateOnly(2026, 10, 5), "agreement.pdf", false, false),
+            new(PartnerAssistant.PartnerProgram.OnboardingStepKind.Courses, "Complete the foundation courses", PartnerAssistant.PartnerProgram.StepOwner.PartnerUsers, new DateOnly(2026, 10, 31), completed, completed ? new DateOnly(2026, 10, 28) : null, null, !completed, false),
+            new(PartnerAssistant.PartnerProgram.OnboardingStepKind.FirstDeal, "Win a first deal", PartnerAssistant.PartnerProgram.StepOwner.Partner, new DateOnly(2026, 12, 30), completed, completed ? new DateOnly(2026, 11, 20) : null, completed ? "DR-1042" : null, false, !completed),
+        ],
+        [new("NB-101", "Northbeam foundations", true), new("NB-201", "Selling Data Fabric", completed)],
+        [new(PartnerAssistant.PartnerProgram.AttestationKind.Esg, new DateOnly(2026, 10, 5), new DateOnly(2027, 10, 5), true, "esg.pdf"), new(PartnerAssistant.PartnerProgram.AttestationKind.Fcpa, null, null, false, null)],
+        2, completed ? new DateOnly(2026, 11, 20) : null, completed ? new DateOnly(2026, 11, 20) : null, completed ? "DR-1042" : null, completed ? 50 : null, 67, 90);
+
+    private static PartnerAssistant.PartnerProgram.TierScorecard SampleScorecard => new(
+        "bluewave", "Bluewave Solutions", PartnerAssistant.People.Tier.Silver, PartnerAssistant.People.Tier.Silver, true,
+        new(new DateOnly(2025, 12, 1), new DateOnly(2026, 11, 30), 640_000m, 4, 1, ["2026-Q2", "2026-Q3"], ["2026-Q4"], true, true, true, [], true, false, true),
+        [
+            new(PartnerAssistant.People.Tier.Silver, true, ["Attributed revenue of 640,000 USD", "4 certified people"], []),
+            new(PartnerAssistant.People.Tier.Gold, false, ["Agreement signed"], ["1,000,000 USD attributed revenue", "A co-innovation or marketplace offer"]),
+        ],
+        new DateOnly(2026, 12, 1));
+
+    private static PartnerAssistant.PartnerProgram.TierProposalView SampleProposal => new(
+        3, "bluewave", "Bluewave Solutions", PartnerAssistant.People.Tier.Silver, PartnerAssistant.People.Tier.Gold, PartnerAssistant.PartnerProgram.ProposalStatus.Pending,
+        new DateOnly(2026, 12, 1), null, null, SampleScorecard);
+
+    private static PartnerAssistant.PartnerProgram.MdfBalance SampleBalance => new(
+        "bluewave", "Bluewave Solutions", new DateOnly(2026, 7, 1), new DateOnly(2026, 12, 31), 40_000m, 12_000m, 6_000m, 22_000m, 9_000m, "4 % of attributed revenue", false);
+
+    private static PartnerAssistant.PartnerProgram.MdfRequestView SampleMdfRequest => new(
+        "MDF-2", "bluewave", "Bluewave Solutions", PartnerAssistant.PartnerProgram.MdfStatus.Requested, "Event", "Edge AI roadshow", new DateOnly(2027, 2, 10),
+        "Three half-day sessions for manufacturing customers.", "40 qualified leads, 5 registrations", 18_000m, 9_000m, null, 50,
+        new DateOnly(2026, 12, 2), new DateOnly(2026, 12, 4), false, new DateOnly(2027, 4, 11), null, null, null, null, null, []);
+
+    private static PartnerAssistant.PartnerProgram.MdfRequestView SampleClaimedRequest => SampleMdfRequest with
+    {
+        Status = PartnerAssistant.PartnerProgram.MdfStatus.Claimed,
+        Approved = 8_000m,
+        DecidedBy = "Maya Chen",
+        Claims = [new(11, PartnerAssistant.PartnerProgram.ClaimStatus.Submitted, new DateOnly(2027, 2, 20), "Priya Patel", 16_500m, 8_000m, null, [101, 102])],
+    };
+
+    private static PartnerAssistant.PartnerProgram.ProgramMetrics SampleMetrics => new(
+        "program", new(new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31)), "USD", 24, new DateTimeOffset(2026, 12, 7, 8, 0, 0, TimeSpan.Zero), 42,
+        new(310, 41_000_000m, 18_500_000m, 7_200_000m, 12_300_000m, 900_000m, 400_000m, 300_000m, 1_600_000m, 7.7),
+        [new("2026-11", 1_500_000m, 600_000m, 1_000_000m), new("2026-12", 1_700_000m, 650_000m, 1_100_000m)],
+        [new("Reseller", 12, 6_000_000m, 800_000m, 7.5), new("SystemsIntegrator", 6, 4_000_000m, 500_000m, 8.0)],
+        new(10, 7, 63, 70.5, 0.71, 90, 3, 1, [new("0-30 days", 2), new("31-90 days", 5)]),
+        new(58, 20, 4.1, 0.12, [new("Reseller", 30, 4.0, 0.15)], [new("2026-Q3", 27, 4.0), new("2026-Q4", 31, 4.2)], [new("Bluewave Solutions", "Reseller", 2, "Registration reviews take too long.", new DateOnly(2026, 11, 12))]),
+        new(new(1_600_000m, 80, 20_000m), new(2_400_000m, 60, 40_000m), "Direct cost from the finance import."),
+        [new("Reseller", 40, 180_000m, 7_200_000m)],
+        new([new("Approved", 120), new("UnderReview", 8)], 8, 2),
+        new(400_000m, 250_000m, 120_000m, 6, 2));
 
     private static PartnerAssistant.People.Organisation Bluewave => new()
     {
