@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using BotFramework;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
@@ -30,6 +31,11 @@ public sealed partial class TrustPlugin(
         CancellationToken cancellationToken = default)
     {
         var caller = kernel.GetCaller();
+        if (InAGroup(kernel))
+        {
+            return AssistantReply.Say(GroupRefusal);
+        }
+
         var requester = PrivacyRequester.Of(caller);
         var named = await NamedPersonAsync(caller, utterance, cancellationToken);
         if (named is { Count: > 1 })
@@ -118,6 +124,11 @@ public sealed partial class TrustPlugin(
                     : "Whose data should I erase? Name the person as the directory has them, e.g. \"erase Lukas Meyer's data\".");
             }
 
+            if (InAGroup(kernel))
+            {
+                return AssistantReply.Say(GroupRefusal);
+            }
+
             var person = named[0];
             var document = await personalData.ExportAsync(requester, person.Id, includeFileContents: false, cancellationToken);
             var held = document.Sections.Sum(s => s.Rows.Count);
@@ -135,6 +146,11 @@ public sealed partial class TrustPlugin(
             return AssistantReply.Say(ex.Message);
         }
     }
+
+    // Everyone in a group chat or channel would read the card: a person's data is shown only one to one.
+    private const string GroupRefusal = "I show personal data only in a one-to-one chat, since everyone here would see it. Message me directly and ask again.";
+
+    private static bool InAGroup(Kernel kernel) => TeamsChannelData.ConversationType(kernel.GetTurn().Activity) is not "personal";
 
     /// <summary>People of the directory the utterance names (display name or id), among those the caller may ask about; null when it names nobody.</summary>
     private async Task<IReadOnlyList<Person>?> NamedPersonAsync(Caller caller, string utterance, CancellationToken cancellationToken)

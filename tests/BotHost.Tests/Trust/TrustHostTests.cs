@@ -74,6 +74,24 @@ public sealed class TrustHostTests
     }
 
     [Fact]
+    public void SettingsFile_PrivacySection_StatesEveryRetentionPeriodAtItsDocumentedDefault()
+    {
+        // The shipped appsettings.json is where an operator finds the periods: each kind must be there, with the default the options document.
+        var file = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.json")))!;
+        var section = file[PrivacyOptions.SectionName]?["Retention"]?.AsObject();
+        Assert.NotNull(section);
+        var defaults = new RetentionOptions();
+        foreach (var kind in Enum.GetValues<RetentionKind>())
+        {
+            var stated = section[kind.ToString()]?.GetValue<string>();
+            Assert.True(stated is not null, $"appsettings.json has no Privacy:Retention:{kind}");
+            Assert.Equal(defaults.For(kind), TimeSpan.Parse(stated, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal(new PrivacyOptions().MaintenanceInterval, TimeSpan.Parse(file[PrivacyOptions.SectionName]!["MaintenanceInterval"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task MaintenanceLoop_RemovesTranscriptsOlderThanTheirRetention_WithoutAnyoneAsking()
     {
         await using var host = await BotHostInstance.StartAsync(new Dictionary<string, string?> { ["Privacy:MaintenanceInterval"] = "00:00:10" });
