@@ -17,6 +17,7 @@ using PartnerAssistant.Hosting;
 using PartnerAssistant.Knowledge;
 using PartnerAssistant.PartnerProgram;
 using PartnerAssistant.Prediction;
+using PartnerAssistant.Trust;
 
 namespace PartnerAssistant;
 
@@ -104,6 +105,8 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddPrediction(configuration);
         services.AddDeals(configuration);
         services.AddProgram(configuration);
+        // Trusted data after the capabilities: it declares their personal data and its migration follows theirs.
+        services.AddTrust(configuration);
         // Last: the vocabulary reads what the preparations above seeded and ingested.
         services.AddSingleton<IAssistantPreparation, VocabularyPreparation>();
         services.AddHostedService<AssistantStartup>();

@@ -13,7 +13,9 @@ public static class AdminApi
         // problem-details body too, so a client always reads why.
         app.UseWhen(http => IsAdminPath(http.Request.Path), branch => branch.UseStatusCodePages());
         var admin = app.MapGroup("/api/admin");
-        DirectoryApi.Map(admin.MapGroup("/directory").WithTags("Directory"));
+        var directory = admin.MapGroup("/directory").WithTags("Directory");
+        DirectoryApi.Map(directory);
+        PrivacyApi.Map(directory, admin);
         KnowledgeApi.Map(app, admin.MapGroup("/knowledge").WithTags("Knowledge"));
         DealsApi.Map(admin.MapGroup("/deals").WithTags("Deals"));
         ProgramApi.Map(app, admin.MapGroup("/program").WithTags("Partner program"));

@@ -21,7 +21,9 @@ public static class AdminCommandLine
             await app.RunAsync(cancellationToken);
             return 0;
         });
-        root.Subcommands.Add(DirectoryCommands.Create());
+        var directory = DirectoryCommands.Create();
+        PrivacyCommands.AddTo(directory);
+        root.Subcommands.Add(directory);
         root.Subcommands.Add(TeamsCommands.Create());
         root.Subcommands.Add(KnowledgeCommands.Create());
         root.Subcommands.Add(EdgeCommands.Create());

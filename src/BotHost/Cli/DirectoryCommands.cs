@@ -5,7 +5,8 @@ using PartnerAssistant.People;
 
 namespace BotHost.Cli;
 
-/// <summary><c>directory list | add-person | remove-person | add-org</c>: edit who the assistant knows.</summary>
+/// <summary><c>directory list | add-person | remove-person | add-org</c>: edit who the assistant knows. (A person's data on
+/// request, <c>export-person</c> and <c>erase-person</c>, is in <see cref="PrivacyCommands"/>.)</summary>
 internal static class DirectoryCommands
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };

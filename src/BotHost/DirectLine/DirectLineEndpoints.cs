@@ -10,6 +10,7 @@ using BotHost.Operations;
 using Microsoft.Extensions.Options;
 using PartnerAssistant.Hosting;
 using PartnerAssistant.People;
+using PartnerAssistant.Trust;
 
 namespace BotHost.DirectLine;
 
@@ -38,6 +39,7 @@ public static class DirectLineEndpoints
         services.AddSingleton<DirectLineUploads>();
         services.AddSingleton<IInProcessChannel, DirectLineInProcessChannel>();
         services.AddHostedService<DirectLineSweeper>();
+        services.AddPersonalData<DirectLinePersonalData>();
         services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
         {
             var origins = configuration.GetSection(DirectLineOptions.SectionName).Get<DirectLineOptions>()?.AllowedOrigins ?? [];

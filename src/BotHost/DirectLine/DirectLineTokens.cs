@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using PartnerAssistant.People;
 
 namespace BotHost.DirectLine;
 
@@ -15,8 +16,10 @@ public sealed record DirectLineGrant(string ConversationId, string UserId, strin
 /// of every activity posted with a token comes from here, never from the activity, so a page cannot
 /// speak as someone else. The key comes from <c>DirectLine:Secret</c>; without one, from a random key
 /// made once and kept in the database, so every host sharing the database accepts the others' tokens.
+/// A token of someone no longer in the directory (removed, or erased) is refused, so an open page cannot
+/// bring their conversation back.
 /// </summary>
-public sealed class DirectLineTokens(IServiceScopeFactory scopes, IOptions<DirectLineOptions> options, TimeProvider time)
+public sealed class DirectLineTokens(IServiceScopeFactory scopes, IOptions<DirectLineOptions> options, TimeProvider time, DirectoryService? directory = null)
 {
     private const string KeyName = "token-signing";
     private readonly SemaphoreSlim _keyGate = new(1, 1);
@@ -55,6 +58,11 @@ public sealed class DirectLineTokens(IServiceScopeFactory scopes, IOptions<Direc
         }
 
         if (payload is null || payload.E <= time.GetUtcNow().ToUnixTimeSeconds())
+        {
+            return null;
+        }
+
+        if (directory is not null && await directory.FindByChannelUserAsync(payload.U, cancellationToken) is null)
         {
             return null;
         }

@@ -12,6 +12,7 @@ using PartnerAssistant.Conversation;
 using PartnerAssistant.Hosting;
 using PartnerAssistant.Conversation.Routing;
 using PartnerAssistant.People;
+using PartnerAssistant.Trust;
 
 namespace BotHost.Operations;
 
@@ -62,7 +63,8 @@ public static class OperationsExtensions
             .AddCheck<IntentHealthCheck>("intents", tags: ["ready"]);
     }
 
-    /// <summary><c>/health/live</c> (the process answers), <c>/health/ready</c> and <c>/health</c> (it can serve: database, intents).</summary>
+    /// <summary><c>/health/live</c> (the process answers), <c>/health/ready</c> and <c>/health</c> (it can serve: database, intents;
+    /// and where data is stored).</summary>
     public static void MapHealthEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -87,11 +89,14 @@ public static class OperationsExtensions
             await next(context);
         });
 
+    /// <summary>The checks, and where each kind of data is stored (hosts and declared regions, never credentials) so an
+    /// operator can show that data stays in a region.</summary>
     private static Task WriteHealthAsync(HttpContext context, HealthReport report) =>
         context.Response.WriteAsJsonAsync(new
         {
             status = report.Status.ToString(),
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+            residency = context.RequestServices.GetRequiredService<DataResidency>().ToJson(),
         });
 
     /// <summary>Says where the host listens and how to talk to it (the chat page, the dashboard, the Playground),

@@ -63,6 +63,8 @@ public static class AssistantDatabase
 /// <summary>
 /// With WAL, <c>synchronous=NORMAL</c> still never corrupts the database and loses at most the last
 /// commits on a power cut (not on a crash), and it saves an fsync on every turn's write.
+/// <c>secure_delete</c> overwrites what a delete or an update removes, so a row deleted by retention or
+/// erasure does not linger in the file's free space (docs/privacy.md).
 /// </summary>
 internal sealed class SqlitePragmas : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
 {
@@ -79,7 +81,7 @@ internal sealed class SqlitePragmas : Microsoft.EntityFrameworkCore.Diagnostics.
     private static void Apply(System.Data.Common.DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+        command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA secure_delete=ON;";
         command.ExecuteNonQuery();
     }
 }

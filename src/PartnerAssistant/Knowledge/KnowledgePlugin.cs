@@ -8,6 +8,7 @@ using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Knowledge.Answering;
 using PartnerAssistant.Knowledge.Documents;
+using PartnerAssistant.Trust;
 
 namespace PartnerAssistant.Knowledge;
 
@@ -15,7 +16,7 @@ namespace PartnerAssistant.Knowledge;
 /// Enablement questions answered from the corpus with citations, feedback on answers, and the
 /// editors' tools. Thin: it reads what the user sent and calls the services, which check rights.
 /// </summary>
-public sealed partial class KnowledgePlugin(KnowledgeAnswerService answers, KnowledgeEditor editor, TimeProvider time)
+public sealed partial class KnowledgePlugin(KnowledgeAnswerService answers, KnowledgeEditor editor, TimeProvider time, ProvenanceLog provenance)
 {
     [KernelFunction("Ask"), Description("Answers a question about the Northbeam Partner Network (tiers, deal registration, MDF, onboarding, certifications, policies) from the enablement documents, citing its sources.")]
     public async Task<AssistantReply> AskAsync(Kernel kernel,
@@ -32,10 +33,28 @@ public sealed partial class KnowledgePlugin(KnowledgeAnswerService answers, Know
         // The editors' log keeps what the person asked; a language model's search words are not theirs.
         var asked = kernel.GetTurn().Utterance;
         var answer = await answers.AskAsync(kernel.GetCaller(), question.Trim(), cancellationToken, string.IsNullOrWhiteSpace(asked) ? null : asked.Trim());
+        await provenance.RecordAsync(kernel.GetTurn(), ProvenanceKinds.KnowledgeAnswer, answer.QuestionId, Provenance(answer), cancellationToken);
         return answer.Answered
             ? AssistantReply.Say("Here is what the enablement documents say:").WithCard(AnswerCard.Build(answer))
             : AssistantReply.Say(answer.Text);
     }
+
+    /// <summary>What the answer rested on: each cited passage's document, section and document version.</summary>
+    private static JsonObject Provenance(KnowledgeAnswer answer) => new()
+    {
+        ["questionId"] = answer.QuestionId,
+        ["answered"] = answer.Answered,
+        ["bestSimilarity"] = Math.Round(answer.BestSimilarity, 4),
+        ["citations"] = new JsonArray([.. answer.Citations.Select(c => (JsonNode)new JsonObject
+        {
+            ["number"] = c.Number,
+            ["source"] = c.Source,
+            ["title"] = c.Title,
+            ["section"] = c.Section,
+            ["url"] = c.Url,
+            ["contentHash"] = c.ContentHash,
+        })]),
+    };
 
     [KernelFunction("Feedback"), Description("Records a thumbs up or thumbs down (with an optional reason) on an answer."), PersonOnly]
     public async Task<AssistantReply> FeedbackAsync(Kernel kernel,

@@ -197,6 +197,9 @@ public sealed class DirectoryService(IServiceScopeFactory scopes, TimeProvider t
         return removed;
     }
 
+    /// <summary>Forgets cached look-ups, so a person removed behind this service's back (an erasure) is unknown at once.</summary>
+    internal void ClearCache() => _cache.Clear();
+
     /// <summary>Seeds the demo directory on first run, so every flow can be tried locally.</summary>
     public async Task SeedDemoIfEmptyAsync(CancellationToken cancellationToken)
     {

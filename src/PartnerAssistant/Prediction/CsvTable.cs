@@ -146,6 +146,20 @@ public sealed class CsvTable
         }
     }
 
+    /// <summary>SHA-256 of the table as <see cref="Write"/> writes it (line ends <c>\n</c>): names exactly the data a model
+    /// was trained on, without keeping a copy of it.</summary>
+    public string ContentSha256()
+    {
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        using (var hashing = new System.Security.Cryptography.CryptoStream(Stream.Null, sha, System.Security.Cryptography.CryptoStreamMode.Write))
+        using (var writer = new StreamWriter(hashing, new UTF8Encoding(false)) { NewLine = "\n" })
+        {
+            Write(writer);
+        }
+
+        return Convert.ToHexStringLower(sha.Hash!);
+    }
+
     public void Save(string path)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false));

@@ -5,8 +5,9 @@ using System.Text.Json.Serialization;
 
 namespace PartnerAssistant.Prediction;
 
-/// <summary>What the model learned from: the file, its size and outcome balance, and how it was split.</summary>
-public sealed record DataSummary(string Source, int Rows, int Positives, string Label, string Positive, string Delimiter, int DroppedRows);
+/// <summary>What the model learned from: the file, its size and outcome balance, how it was split, and the SHA-256 of
+/// the table it was trained on (null on cards written before it was recorded).</summary>
+public sealed record DataSummary(string Source, int Rows, int Positives, string Label, string Positive, string Delimiter, int DroppedRows, string? Sha256 = null);
 
 public sealed record SplitSummary(SplitKind Kind, string? Column, int TrainRows, int ValidationRows, int TestRows, int GroupsOnBothSides);
 
@@ -105,6 +106,7 @@ public sealed record ModelCard
         md.AppendLine();
         md.AppendLine("## Data");
         md.AppendLine(c, $"- Source: `{Data.Source}` ({Data.Rows:N0} rows used, {Data.DroppedRows:N0} without a label dropped; delimiter `{Data.Delimiter}`)");
+        md.AppendLine(c, $"- Training data SHA-256: {(Data.Sha256 is { } sha ? $"`{sha}`" : "not recorded")}");
         md.AppendLine(c, $"- Label: `{Data.Label}` = `{Data.Positive}` ({Data.Positives:N0} positive, {Data.Positives / (double)Math.Max(1, Data.Rows):P1})");
         md.AppendLine(c, $"- Split: {DescribeSplit()}: {Split.TrainRows:N0} train / {Split.ValidationRows:N0} validation / {Split.TestRows:N0} test rows; groups on both sides: {Split.GroupsOnBothSides}");
         md.AppendLine(c, $"- Features: {string.Join(", ", Columns.Where(x => x.Used).Select(x => $"{x.Name} ({x.Kind.ToString().ToLowerInvariant()})"))}");

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.People;
+using PartnerAssistant.Trust;
 
 namespace PartnerAssistant.Prediction;
 
@@ -13,7 +14,7 @@ namespace PartnerAssistant.Prediction;
 /// caller may see), a deal described in words, and what-ifs on the deal scored last in the
 /// conversation.
 /// </summary>
-public sealed class PredictionPlugin(DealAdvisor advisor)
+public sealed class PredictionPlugin(DealAdvisor advisor, ProvenanceLog? provenance = null)
 {
     /// <summary>Conversation state key of the deal scored last, for what-ifs.</summary>
     public const string LastDealKey = "prediction.lastDeal";
@@ -113,6 +114,11 @@ public sealed class PredictionPlugin(DealAdvisor advisor)
                 return AssistantReply.Say($"Which change? For {DealScoreCard.Title(deal)}, {(suggestions.Count == 0 ? list : "what helps most: " + list)} You can also ask \"what if it were 500k?\" or \"what if it went through a marketplace private offer?\"");
             }
 
+            if (advisor.Model is { } model)
+            {
+                Record(turn, deal.RegistrationNumber, outcome.To, model.Card, model.Version, outcome.Change);
+            }
+
             return AssistantReply.Say(WhatIfText(outcome, deal)).WithCard(DealScoreCard.WhatIfCard(outcome.Baseline ?? deal, outcome));
         }
         catch (ModelUnavailableException ex)
@@ -166,10 +172,25 @@ public sealed class PredictionPlugin(DealAdvisor advisor)
         }
 
         turn.State.Values[LastDealKey] = JsonSerializer.SerializeToNode(facts, Json);
+        Record(turn, facts.RegistrationNumber, assessment.Probability, assessment.Card, assessment.ModelVersion, null);
         return AssistantReply.Say(DealScoreCard.Text(assessment, assumptions))
             .WithCard(DealScoreCard.Card(assessment))
             .WithSuggestions([.. assessment.WhatIfs.Select(w => $"what if {w.Change.Replace("adding", "we add", StringComparison.Ordinal)}?").Take(2)]);
     }
+
+    /// <summary>Keeps the score's provenance: which model version gave it, and the data that version learned from.</summary>
+    private void Record(AssistantTurn turn, string? registration, double probability, ModelCard card, string version, string? whatIf) =>
+        provenance?.Record(turn, ProvenanceKinds.DealScore, registration, new JsonObject
+        {
+            ["probability"] = Math.Round(probability, 4),
+            ["model"] = card.Name,
+            ["modelVersion"] = version,
+            ["trainingDataSha256"] = card.Data.Sha256,
+            ["trainingSource"] = card.Data.Source,
+            ["trainingRows"] = card.Data.Rows,
+            ["testAuc"] = card.Auc,
+            ["whatIf"] = whatIf,
+        });
 
     /// <summary>A partner describing a deal is usually the registering partner: their type, tier and region fill the gaps.</summary>
     public static (DealFacts Facts, IReadOnlyList<string> Assumptions) WithCallerDefaults(DealFacts facts, Caller caller)

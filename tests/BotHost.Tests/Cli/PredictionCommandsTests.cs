@@ -66,43 +66,5 @@ public sealed class PredictionCommandsTests : IDisposable
         throw new FileNotFoundException("tests/PartnerAssistant.Tests/Prediction/Fixtures/opportunities.csv not found above " + AppContext.BaseDirectory);
     }
 
-    private async Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(PartnerAssistantApp).Assembly.Location);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["Data__Folder"] = _dataFolder;
-        start.Environment["Prediction__TrainAtFirstRun"] = "false";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        process.WaitForExit();
-        return (process.ExitCode, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(params string[] arguments) => CliProcess.RunAsync(_dataFolder, arguments);
 }

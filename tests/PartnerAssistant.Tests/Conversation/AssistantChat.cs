@@ -11,9 +11,10 @@ namespace PartnerAssistant.Tests.Conversation;
 /// <summary>
 /// One person in one conversation with the real <see cref="AssistantBot"/> over the test's services: every call is a
 /// turn of its own (its own activity id, as a channel's retry or a second click would be), run as the adapter runs
-/// it after authentication and re-delivery checks. Only the channel is replaced: it records what the bot sends.
+/// it after authentication and re-delivery checks. Only the channel is replaced: it records what the bot sends. A group
+/// chat unless <c>oneToOne</c>.
 /// </summary>
-public sealed class AssistantChat(AssistantServices services, string channelUserId, string conversationId)
+public sealed class AssistantChat(AssistantServices services, string channelUserId, string conversationId, bool oneToOne = false)
 {
     private static int _activities;
 
@@ -60,7 +61,9 @@ public sealed class AssistantChat(AssistantServices services, string channelUser
         activity.ChannelId = "msteams";
         activity.From = new ChannelAccount { Id = channelUserId };
         activity.Recipient = new ChannelAccount { Id = "bot" };
-        activity.Conversation = new ConversationAccount { Id = conversationId, ConversationType = "groupChat", IsGroup = true };
+        activity.Conversation = oneToOne
+            ? new ConversationAccount { Id = conversationId, ConversationType = "personal", IsGroup = false }
+            : new ConversationAccount { Id = conversationId, ConversationType = "groupChat", IsGroup = true };
         var context = new RecordingTurnContext(activity);
         await services.Get<AssistantBot>().OnTurnAsync(context, TestContext.Current.CancellationToken);
         return context;

@@ -7,6 +7,7 @@ using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.People;
 using PartnerAssistant.Prediction;
+using PartnerAssistant.Tests.Infrastructure;
 
 namespace PartnerAssistant.Tests.Prediction;
 
@@ -134,16 +135,7 @@ public sealed partial class PredictionPluginTests(DealModelFixture model)
         Assert.StartsWith("Score a deal first", reply.Text);
     }
 
-    private static (Kernel Kernel, ConversationState State) Turn(Caller caller, string utterance)
-    {
-        var state = new ConversationState();
-        var activity = Activity.CreateMessage(utterance);
-        activity.ChannelId = "test";
-        activity.Conversation = new ConversationAccount { Id = "c1" };
-        var kernel = new Kernel();
-        kernel.Data[AssistantTurn.KernelDataKey] = new AssistantTurn(caller, new SilentTurnContext(activity), utterance, state);
-        return (kernel, state);
-    }
+    private static (Kernel Kernel, ConversationState State) Turn(Caller caller, string utterance) => TestTurns.Create(caller, utterance);
 
     [GeneratedRegex(@"\*\*\d{1,3} %\*\* chance to win")]
     private static partial Regex PercentPattern();
@@ -165,21 +157,5 @@ public sealed partial class PredictionPluginTests(DealModelFixture model)
                 ? DealScorerTests.PlainDeal with { RegistrationNumber = "DR-1042", Customer = "Contoso", PartnerType = PartnerType.SystemsIntegrator }
                 : null);
         }
-    }
-
-    /// <summary>The plugin never sends extra activities; a turn context is only needed to build the turn.</summary>
-    private sealed class SilentTurnContext(Activity activity) : ITurnContext
-    {
-        public Activity Activity { get; } = activity;
-        public ChannelIdentity Identity => ChannelIdentity.Anonymous;
-        public bool Responded => false;
-        public InvokeResponse? InvokeResponse { get; set; }
-        public IDictionary<string, object?> TurnState { get; } = new Dictionary<string, object?>();
-
-        public Task<ResourceResponse> SendActivityAsync(Activity activity, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<ResourceResponse> UpdateActivityAsync(Activity activity, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task DeleteActivityAsync(string activityId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -174,7 +174,7 @@ public sealed partial class ConversationRouter(
 
         if (decision.Kind == RouteKind.Clarify)
         {
-            if (fallback is not null && (form.IsPolicyQuestion || form.IsMixed) && !named)
+            if (fallback is not null && (form.IsPolicyQuestion || form.IsMixed) && !named && decision.Candidates.FirstOrDefault()?.Intent.AnswersQuestions != true)
             {
                 return Knowledge(fallback, text, decision, decision.Candidates.Select(c => c.Intent));
             }
@@ -193,7 +193,7 @@ public sealed partial class ConversationRouter(
             return new PlannedStep(StepKind.Clarify, text, null, null, []) { Vector = decision.Vector, Scores = decision.Candidates };
         }
 
-        if (fallback is not null && intent != fallback && (form.IsPolicyQuestion || form.IsMixed) && !named && !IsVerbatim(decision))
+        if (fallback is not null && intent != fallback && !intent.AnswersQuestions && (form.IsPolicyQuestion || form.IsMixed) && !named && !IsVerbatim(decision))
         {
             return Knowledge(fallback, text, decision, [intent]);
         }

@@ -23,6 +23,10 @@ public sealed record Intent(string Plugin, string Function, string Title, string
     /// ("DR-1042 closed, 260k" records an outcome): the intent runs when the message names what it needs (<c>cue:</c>).</summary>
     public Regex? Cue { get; init; }
 
+    /// <summary>The intent itself answers a question put as one ("why did you say that?", "what data do you hold about
+    /// me?"): the router does not send it to the knowledge base as a policy question. Default: false.</summary>
+    public bool AnswersQuestions { get; init; }
+
     /// <summary><c>Plugin.Function</c>, the name card actions and clarifications use.</summary>
     public string Id => $"{Plugin}.{Function}";
 
@@ -143,6 +147,7 @@ public sealed class IntentCatalog
                     Shows = shows,
                     Decision = decision,
                     Cue = cue,
+                    AnswersQuestions = entry.AnswersQuestions ?? false,
                 });
             }
         }
@@ -172,5 +177,6 @@ public sealed class IntentCatalog
         public string? Shows { get; set; }
         public string? Decision { get; set; }
         public string? Cue { get; set; }
+        public bool? AnswersQuestions { get; set; }
     }
 }

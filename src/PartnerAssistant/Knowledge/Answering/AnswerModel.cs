@@ -1,7 +1,8 @@
 namespace PartnerAssistant.Knowledge.Answering;
 
-/// <summary>A numbered source of an answer: the document, the section, and where to read it.</summary>
-public sealed record Citation(int Number, string Source, string Title, string Section, string? Url);
+/// <summary>A numbered source of an answer: the document, the section, where to read it, and the version of the
+/// document the passage was cut from (its content hash), which the provenance log keeps.</summary>
+public sealed record Citation(int Number, string Source, string Title, string Section, string? Url, string ContentHash = "");
 
 /// <summary>A passage offered to a composer under the citation number it must use.</summary>
 public sealed record NumberedPassage(int Number, KnowledgeHit Hit);

@@ -116,7 +116,7 @@ public sealed partial class KnowledgeAnswerService(
         var citations = renumber
             .Select(kv => (Passage: numbered.First(p => p.Number == kv.Key).Hit.Chunk, Number: kv.Value))
             .OrderBy(c => c.Number)
-            .Select(c => new Citation(c.Number, c.Passage.Source, c.Passage.Title, c.Passage.Section, Link(c.Passage)))
+            .Select(c => new Citation(c.Number, c.Passage.Source, c.Passage.Title, c.Passage.Section, Link(c.Passage), c.Passage.ContentHash))
             .ToList();
         var cited = citations.Select(c => (c.Source, c.Section)).ToHashSet();
         var followUps = retrieval.Hits
