@@ -39,6 +39,7 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
     private const double RankPenalty = 0.02;            // per place down the fused ranking
     private const double OpeningBonus = 0.03;           // a passage's first sentence
     private const double DefinitionOpening = 0.5;       // … when the question asks what something is
+    private const double TitleWordShare = 0.3;          // weight left to a question word that is in the document's title
 
     // Choosing: an extra unit for an ask only when it beats what is chosen by this much; a list for a
     // list question when within this much of the best; more sentences while within this much of the
@@ -61,6 +62,9 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
         public bool Boilerplate { get; } = BoilerplatePattern().IsMatch(unit.Text);
         public bool Item => Unit.Kind is SentenceKind.ListItem or SentenceKind.TableRow;
         public double Meaning { get; set; }
+
+        /// <summary>Has a word the question asks about beyond its document's topic.</summary>
+        public bool Focused { get; set; }
         public double[] PerAsk { get; set; } = [];
         public double Best => PerAsk.Max();
         public string Key => NormalizedText().Replace(Unit.Text.ToLowerInvariant(), "");
@@ -114,21 +118,29 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
 
         double Weight(string stem) => Math.Log(1 + candidates.Count / (1.0 + documentFrequency.GetValueOrDefault(stem)));
 
+        // Words of the document's title name its topic, which every sentence of it shares: "who judges the
+        // builders cup" is answered by the sentence about judging, not by the one that says "Builders Cup".
+        var titles = read.Select(p => QuestionAsks.Stems(p.Hit.Chunk.Title)).ToList();
+        Func<string, double> Topic(int passage) =>
+            stem => QuestionAsks.Contains(titles[passage], stem) ? TitleWordShare * Weight(stem) : Weight(stem);
+        Func<string, double> TopicDiscounted(Candidate candidate) => Topic(candidate.Passage);
+
         var questionStems = asks.SelectMany(a => a.Stems).ToHashSet(StringComparer.Ordinal);
         // What every unit of a passage shares: how well its section (heading and passage) matches the question.
         var section = read.Select((p, i) =>
                 HeadingMeaningWeight * headingMeaning[i]
-                + HeadingWordsWeight * Overlap(questionStems, QuestionAsks.Stems(p.Hit.Chunk.Section.Split(" › ")[^1]), Weight)
+                + HeadingWordsWeight * Overlap(questionStems, QuestionAsks.Stems(p.Hit.Chunk.Section.Split(" › ")[^1]), Topic(i))
                 + PassageWeight * p.Hit.Similarity
                 - RankPenalty * i)
             .ToList();
         foreach (var candidate in candidates)
         {
             candidate.Meaning = TensorPrimitives.Dot(candidate.Vector, retrieval.QueryVector.Span);
+            candidate.Focused = asks.Any(a => a.Stems.Any(s => !QuestionAsks.Contains(titles[candidate.Passage], s) && QuestionAsks.Contains(candidate.Stems, s)));
             var shared = candidate.Meaning + section[candidate.Passage] + (candidate.Unit.Index == 0 ? OpeningBonus : 0) - (candidate.Boilerplate ? 1 : 0);
             candidate.PerAsk = asks.Select(ask => shared
-                + LexicalWeight * Overlap(ask.Stems, candidate.Stems, Weight)
-                + ContextWeight * Overlap(ask.Context, candidate.Stems, Weight)
+                + LexicalWeight * Overlap(ask.Stems, candidate.Stems, TopicDiscounted(candidate))
+                + ContextWeight * Overlap(ask.Context, candidate.Stems, TopicDiscounted(candidate))
                 + (ask.Kind != AnswerKind.None && (ask.Kind & candidate.Carries) != 0 ? KindWeight : 0)
                 // What a thing is, a section says first.
                 + ((ask.Kind & AnswerKind.Definition) != 0 && candidate.Unit.Index == 0 ? DefinitionOpening : 0)).ToArray();
@@ -247,6 +259,12 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
             }
 
             if (words + candidate.Unit.Words > budget || chosen.Any(c => Jaccard(c.Stems, candidate.Stems) > 0.6))
+            {
+                continue;
+            }
+
+            // From a section not yet quoted, only a sentence about what was asked (not one that merely names the topic).
+            if (!candidate.Focused && !chosen.Any(o => o.Cut == candidate.Cut))
             {
                 continue;
             }

@@ -56,7 +56,7 @@ public static partial class PassageSentences
 {
     /// <summary>Bumped when the cut or the embedded text changes; every fingerprint starts with it, so
     /// ingestion can tell rows of an older cut and embed those passages again.</summary>
-    public const string Version = "v3";
+    public const string Version = "v6";
 
     /// <summary>The passage's units in document order.</summary>
     public static IReadOnlyList<PassageSentence> Split(string passage)
@@ -65,6 +65,7 @@ public static partial class PassageSentences
         var lastLeadIn = -1;
         string[]? tableHeader = null;
         var previousWasTable = false;
+        var previousWasItem = false;
         foreach (var raw in passage.Split('\n'))
         {
             var line = raw.Trim();
@@ -83,9 +84,12 @@ public static partial class PassageSentences
 
                 if (!previousWasTable)
                 {
-                    // The first row of a table names its columns; it is not itself a fact.
+                    // The first row of a table names its columns; it is not itself a fact. A table right
+                    // after a list is not introduced by the list's lead-in.
                     tableHeader = cells;
                     previousWasTable = true;
+                    lastLeadIn = previousWasItem ? -1 : lastLeadIn;
+                    previousWasItem = false;
                     continue;
                 }
 
@@ -93,11 +97,14 @@ public static partial class PassageSentences
                 continue;
             }
 
-            previousWasTable = false;
-            tableHeader = null;
             var item = ListMarker().Match(line);
             if (item.Success)
             {
+                // Likewise a list right after a table.
+                lastLeadIn = tableHeader is not null ? -1 : lastLeadIn;
+                previousWasTable = false;
+                tableHeader = null;
+                previousWasItem = true;
                 var text = line[item.Length..].Trim();
                 if (text.Length > 0)
                 {
@@ -107,6 +114,9 @@ public static partial class PassageSentences
                 continue;
             }
 
+            previousWasTable = false;
+            previousWasItem = false;
+            tableHeader = null;
             lastLeadIn = -1;
             var sentences = MarkdownChunker.Sentences(line).ToList();
             for (var s = 0; s < sentences.Count; s++)
@@ -126,19 +136,21 @@ public static partial class PassageSentences
     }
 
     /// <summary>
-    /// What the model embeds for a passage: each unit, then the section heading. List items and table
-    /// rows carry their lead-in (or, without one, the heading), so "4 % MDF accrual" is stored as being
-    /// about Gold benefits; the heading's own vector tells whether the section is about what was asked.
+    /// What the model embeds for a passage: each unit after its document title and section ("Northbeam
+    /// Builders Cup — Judging: A jury of three…", so a sentence is matched with what it is about, not only
+    /// its own words), then the heading alone. List items and table rows also carry their lead-in, so
+    /// "4 % MDF accrual" is stored as being about Gold benefits; the heading's own vector tells whether the
+    /// section is about what was asked.
     /// </summary>
     public static IReadOnlyList<string> EmbeddingTexts(string heading, IReadOnlyList<PassageSentence> units)
     {
         var texts = new List<string>(units.Count + 1);
         foreach (var unit in units)
         {
-            texts.Add(unit.Kind == SentenceKind.LeadIn ? ListText(units, unit)
+            var own = unit.Kind == SentenceKind.LeadIn ? ListText(units, unit)
                 : unit.LeadIn >= 0 ? $"{units[unit.LeadIn].Text} {unit.Text}"
-                : unit.Kind is SentenceKind.ListItem or SentenceKind.TableRow && heading.Length > 0 ? $"{heading}: {unit.Text}"
-                : unit.Text);
+                : unit.Text;
+            texts.Add(heading.Length > 0 ? $"{heading}: {own}" : own);
         }
 
         texts.Add(heading);
@@ -171,9 +183,10 @@ public static partial class PassageSentences
         : unit.LeadIn >= 0 ? $"{units[unit.LeadIn].Text} {unit.Text}"
         : unit.Text;
 
-    /// <summary>The last part of a section path ("Gold tier" of "Partner tiers › Gold tier"); the document title when there is none.</summary>
+    /// <summary>The document title and the last part of the section path ("Partner tiers — Gold tier"): a heading
+    /// like "Judging" means little without the document it belongs to.</summary>
     public static string Heading(string section, string title) =>
-        section.Length > 0 ? section.Split(" › ")[^1] : title;
+        section.Length > 0 ? $"{title} — {section.Split(" › ")[^1]}" : title;
 
     /// <summary>A short hash of the cut: equal fingerprints mean the same texts embedded in the same order.</summary>
     public static string Fingerprint(string heading, IReadOnlyList<PassageSentence> units)

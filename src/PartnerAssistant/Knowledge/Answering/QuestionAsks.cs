@@ -227,7 +227,7 @@ public static partial class QuestionAsks
             kind |= AnswerKind.Place;
         }
 
-        if (PersonFact().IsMatch(" " + string.Join(' ', sentence.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(4)) + " "))
+        if (PersonFact().IsMatch(" " + string.Join(' ', sentence.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(5)) + " "))
         {
             kind |= AnswerKind.Person;
         }
@@ -398,8 +398,8 @@ public static partial class QuestionAsks
     [GeneratedRegex(@"→|\b(portal|region|page|menu|tab|channel|site|folder|mailbox|catalogue|catalog|under [A-Z])\b|@|https?://")]
     private static partial Regex PlaceFact();
 
-    /// <summary>A role or person as the subject: looked for in a sentence's first four words ("Your named channel manager assigns…").</summary>
-    [GeneratedRegex(@"\b(manager|managers|admin|admins|team|teams|engineer|engineers|executive|executives|ae|se|lead|director|officer|owner|users?|reps?|representative|partners?|reviewer|person|people|anyone|any user|you|compliance|enablement|customer|customers|integrator|reseller|msp|si|isv)\b")]
+    /// <summary>A role or person as the subject: looked for in a sentence's first five words ("Your named channel manager assigns…").</summary>
+    [GeneratedRegex(@"\b(managers?|admins?|teams?|engineers?|executives?|architects?|specialists?|consultants?|analysts?|advisers?|advisors?|experts?|ae|se|leads?|directors?|officers?|owners?|users?|reps?|representatives?|partners?|reviewers?|judges?|jury|panel|committee|board|staff|person|people|anyone|any user|you|compliance|enablement|customers?|integrators?|resellers?|msp|si|isv)\b")]
     private static partial Regex PersonFact();
 
     [GeneratedRegex(@"\bbecause\b|\bso that\b|\bthe reason\b|\bwhy\b|\bin order to\b|\bso nobody\b|\bso everyone\b|\bthat is why\b|\bthis is why\b|\bso\b")]
