@@ -15,15 +15,16 @@ using PartnerAssistant.People;
 namespace PartnerAssistant.Benchmarks;
 
 /// <summary>
-/// A SQLite program with 1,000 partner organisations (every type, tier and region) and 100,000 registrations over two
-/// years (about 55,000 won, most with a second partner's touch), 20,000 customers with a year of monthly revenue,
-/// four quarters of PSAT answers, MDF budgets and program investment for every partner, built once per process.
+/// A SQLite program with 1,000 partner organisations (every type, tier and region) and 100,000 registrations spread
+/// over the history (about 55,000 won, most with a second partner's touch), 20,000 customers with monthly revenue
+/// for every month of the history, four quarters of PSAT answers, MDF budgets and program investment for every
+/// partner, built once per process and history length.
 /// </summary>
 public sealed class ProgramBenchmarkDatabase
 {
     public const int Partners = 1_000;
     public const int Registrations = 100_000;
-    private static readonly Lazy<Task<ProgramBenchmarkDatabase>> Shared = new(CreateAsync);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<Task<ProgramBenchmarkDatabase>>> Shared = new();
 
     private ProgramBenchmarkDatabase(ServiceProvider services, TimeSpan fill, TimeSpan ledgerRebuild)
     {
@@ -42,12 +43,13 @@ public sealed class ProgramBenchmarkDatabase
 
     public ProgramMetricsService Metrics => Services.GetRequiredService<ProgramMetricsService>();
 
-    public static Task<ProgramBenchmarkDatabase> GetAsync() => Shared.Value;
+    /// <summary>The database with <paramref name="years"/> years of history (deals and monthly revenue).</summary>
+    public static Task<ProgramBenchmarkDatabase> GetAsync(int years = 2) => Shared.GetOrAdd(years, y => new Lazy<Task<ProgramBenchmarkDatabase>>(() => CreateAsync(y))).Value;
 
     public Caller Caller(string personId) =>
         Services.GetRequiredService<DirectoryService>().FindByPersonIdAsync(personId, CancellationToken.None).GetAwaiter().GetResult()!;
 
-    private static async Task<ProgramBenchmarkDatabase> CreateAsync()
+    private static async Task<ProgramBenchmarkDatabase> CreateAsync(int years)
     {
         var folder = Path.Combine(Path.GetTempPath(), "pa-bench-program-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(folder);
@@ -68,23 +70,25 @@ public sealed class ProgramBenchmarkDatabase
         await AssistantStartup.PrepareAsync(services, NullLogger.Instance, CancellationToken.None);
 
         var watch = Stopwatch.StartNew();
-        await FillAsync(services);
+        await FillAsync(services, years);
         var fill = watch.Elapsed;
         watch.Restart();
-        // The deal tables were written without the registry (no audit lines), as an import would: rebuild the ledger.
+        // The deal tables were written without the registry (no audit lines), as an import would: rebuild the ledger and
+        // the customer lifetime book.
         await services.GetRequiredService<WonDealLedger>().RebuildAsync(CancellationToken.None);
+        await services.GetRequiredService<CustomerLifetimeBook>().RebuildAsync(CancellationToken.None);
         var rebuild = watch.Elapsed;
         watch.Restart();
         var manager = services.GetRequiredService<DirectoryService>().FindByPersonIdAsync("maya-chen", CancellationToken.None).GetAwaiter().GetResult()!;
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var first = await services.GetRequiredService<ProgramMetricsService>().ComputeAsync(manager, new MetricsFilter(today.AddMonths(-12), today), CancellationToken.None);
         var firstLedger = watch.Elapsed;
-        Console.WriteLine($"// Program benchmark data: filled in {fill.TotalSeconds:0.0} s; won-deal ledger rebuilt in {rebuild.TotalMilliseconds:0} ms; first metrics request {firstLedger.TotalMilliseconds:0} ms; " +
+        Console.WriteLine($"// Program benchmark data, {years} years of history: filled in {fill.TotalSeconds:0.0} s; won-deal ledger rebuilt in {rebuild.TotalMilliseconds:0} ms; first metrics request {firstLedger.TotalMilliseconds:0} ms; " +
             $"last 12 months: {first.Revenue.WonDeals} won deals, {first.PartnersInView} partners, influenced {first.Revenue.PartnerInfluenced:N0}, {first.Psat.Responses} PSAT answers, {first.Cltv.Count} CLTV groups");
         return new ProgramBenchmarkDatabase(services, fill, rebuild);
     }
 
-    private static async Task FillAsync(IServiceProvider services)
+    private static async Task FillAsync(IServiceProvider services, int years)
     {
         var random = new Random(42);
         var now = DateTimeOffset.UtcNow;
@@ -138,7 +142,7 @@ public sealed class ProgramBenchmarkDatabase
                 var partner = partners[random.Next(partners.Count)].Id;
                 var pick = random.Next(totalWeight);
                 var status = statuses.First(s => (pick -= s.Weight) < 0).Status;
-                var submitted = now.AddDays(-random.Next(1, 730));
+                var submitted = now.AddDays(-random.Next(1, 365 * years));
                 var approved = status is "Won" or "Lost" or "Expired" or "Approved" ? submitted.AddDays(1) : (DateTimeOffset?)null;
                 var closed = status is "Won" or "Lost" ? DateOnly.FromDateTime(submitted.AddDays(random.Next(10, 120)).UtcDateTime) : (DateOnly?)null;
                 if (closed > today)
@@ -224,7 +228,7 @@ public sealed class ProgramBenchmarkDatabase
             await deals.SaveChangesAsync();
         }
 
-        // A year of monthly recognised revenue for every customer (240,000 rows), written as the importer would.
+        // Monthly recognised revenue for every customer over the whole history (240,000 rows a year), as the importer writes it.
         await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync())
         {
             var revenue = DealBenchmarkDatabase.Command(connection, transaction, "INSERT INTO program_customer_revenue (deal_customer_id, customer_key, customer_name, month, amount_cents) VALUES ($id, $key, $name, $month, $cents)");
@@ -233,7 +237,7 @@ public sealed class ProgramBenchmarkDatabase
                 var name = $"Customer {c} Holdings";
                 var key = CustomerNames.Normalize(name);
                 var monthly = random.Next(1_000, 50_000) * 100L;
-                for (var m = 0; m < 12; m++)
+                for (var m = 0; m < 12 * years; m++)
                 {
                     var month = new DateOnly(today.Year, today.Month, 1).AddMonths(-m);
                     DealBenchmarkDatabase.Set(revenue, ("$id", c), ("$key", key), ("$name", name), ("$month", (month.Year * 100) + month.Month), ("$cents", monthly));
@@ -250,8 +254,9 @@ public sealed class ProgramBenchmarkDatabase
     }
 }
 
-/// <summary>Every figure of the dashboard, one request per iteration, over 100,000 registrations and 1,000 partners:
-/// the whole program for the last 12 months, one tier (Gold) in one region, and one partner's own view.</summary>
+/// <summary>Every figure of the dashboard, one request per iteration, over 100,000 registrations and 1,000 partners with
+/// one or five years of history: the whole program for the last 12 months, one tier (Gold) in one region, and one
+/// partner's own view.</summary>
 [Config(typeof(LatencyConfig))]
 public class ProgramMetricsBenchmarks
 {
@@ -260,10 +265,14 @@ public class ProgramMetricsBenchmarks
     private Caller _partner = null!;
     private MetricsFilter _year = null!;
 
+    /// <summary>Years of deal and monthly revenue history behind the same 12-month view.</summary>
+    [Params(1, 5)]
+    public int Years { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _database = ProgramBenchmarkDatabase.GetAsync().GetAwaiter().GetResult();
+        _database = ProgramBenchmarkDatabase.GetAsync(Years).GetAwaiter().GetResult();
         _manager = _database.Caller("maya-chen");
         var directory = _database.Services.GetRequiredService<DirectoryService>();
         // A partner user at one of the thousand partners, to measure the partner's own view.

@@ -18,8 +18,11 @@ public static class BotFrameworkServiceCollectionExtensions
         services.AddOptions<BotOptions>().Bind(configuration.GetSection(BotOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(nameof(ChannelAuthenticator));
+        services.AddHttpClient(nameof(EntraTokenValidator));
+        services.TryAddSingleton<IServiceUrlTrust, InMemoryServiceUrlTrust>();
         services.AddHttpClient<ConnectorTokenProvider>();
         services.AddHttpClient<ConnectorClient>(client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<EntraTokenValidator>();
         services.AddSingleton<ChannelAuthenticator>();
         services.TryAddSingleton<IActivityDeduplicator, InMemoryActivityDeduplicator>();
         services.TryAddSingleton<ITurnErrorHandler, ApologizingTurnErrorHandler>();

@@ -21,6 +21,11 @@ public sealed class BotOptions
     /// <summary>The bot's Entra ID tenant (single-tenant bots). Default: empty (multi-tenant).</summary>
     public string? MicrosoftAppTenantId { get; set; }
 
+    /// <summary>Entra applications, besides the bot's own app id (always trusted), whose app-only tokens
+    /// <c>/api/messages</c> accepts: skills or a hosting bot calling this one, as Bot Framework's
+    /// allowed-callers list does. Default: none. A delegated user token is refused whichever app asked for it.</summary>
+    public string[] TrustedCallerAppIds { get; set; } = [];
+
     /// <summary>OpenID metadata for tokens the Bot Framework channels sign.
     /// Default: https://login.botframework.com/v1/.well-known/openidconfiguration.</summary>
     [Required]

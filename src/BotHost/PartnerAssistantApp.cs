@@ -1,4 +1,5 @@
 using BotFramework;
+using Microsoft.Extensions.Options;
 using BotHost.Admin;
 using BotHost.DirectLine;
 using BotHost.WebChat;
@@ -16,9 +17,12 @@ public static class PartnerAssistantApp
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseCorrelationHeader();
+        app.UseLocalDevelopmentGuard();
+        app.UseRequestBodyLimits();
+        app.UseContentSecurityPolicy();
         app.MapHealthEndpoints();
         app.MapWebChatPage();
-        app.MapBotMessages();
+        app.MapBotMessages().WithBodyLimit(app.Services.GetRequiredService<IOptions<BotOptions>>().Value.MaxRequestBodyBytes);
         app.MapDirectLine();
         app.MapAdminApi();
         app.AnnounceOnStart();
@@ -41,7 +45,7 @@ public static class PartnerAssistantApp
         builder.AddOperations();
         builder.Services.AddBotFramework(builder.Configuration);
         builder.Services.AddPartnerAssistant(builder.Configuration);
-        builder.Services.AddAdminApi();
+        builder.Services.AddAdminApi(builder.Configuration);
         builder.Services.AddDirectLine(builder.Configuration);
         return builder;
     }

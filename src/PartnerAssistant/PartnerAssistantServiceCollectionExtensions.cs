@@ -1,4 +1,5 @@
 using BotFramework.Adapter;
+using BotFramework.Connector;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -34,7 +35,7 @@ public sealed class PromptOptions
             : Path.GetFullPath(Folder);
 }
 
-/// <summary>Demo data seeded on first run, under the section <c>Directory</c>.</summary>
+/// <summary>Demo data seeded on first run, and who the Agents Playground's user is, under the section <c>Directory</c>.</summary>
 public sealed class DirectoryOptions
 {
     public const string SectionName = "Directory";
@@ -42,6 +43,12 @@ public sealed class DirectoryOptions
     /// <summary>Seed the demo directory (several partner organisations and one person in each
     /// internal role) when the directory is empty. Default: true.</summary>
     public bool SeedDemo { get; set; } = true;
+
+    /// <summary>In local development mode only: the demo person (their channel user id, e.g. <c>demo-manager</c>)
+    /// the Microsoft 365 Agents Playground's built-in user speaks as, when the directory does not know that
+    /// user. Default: <c>demo-partner</c> (Priya Patel, a partner user); empty turns the mapping off. With an
+    /// app id configured it does nothing: people are then known by their Entra object id.</summary>
+    public string? PlaygroundUser { get; set; } = "demo-partner";
 }
 
 public static class PartnerAssistantServiceCollectionExtensions
@@ -58,18 +65,30 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddOptions<RouterOptions>().Bind(configuration.GetSection(RouterOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PromptOptions>().Bind(configuration.GetSection(PromptOptions.SectionName));
         services.AddOptions<DirectoryOptions>().Bind(configuration.GetSection(DirectoryOptions.SectionName));
+        services.AddOptions<PublicLinkOptions>().Bind(configuration).Validate(o => o.IsValid(), PublicLinkOptions.NotAnAddress).ValidateOnStart();
+        services.AddSingleton<PublicLinks>();
 
         services.AddAssistantDbContext<DirectoryDbContext, SqliteDirectoryDbContext, PostgresDirectoryDbContext>(DirectoryDbContext.HistoryTable);
         services.AddAssistantDbContext<ConversationDbContext, SqliteConversationDbContext, PostgresConversationDbContext>(ConversationDbContext.HistoryTable);
+        // Replicas on one database take turns at the maintenance loops through leases in it.
+        services.AddAssistantDbContext<CoordinationDbContext, SqliteCoordinationDbContext, PostgresCoordinationDbContext>(CoordinationDbContext.HistoryTable);
+        services.AddSingleton<ReplicaLeases>();
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ConversationStore>();
+        services.AddSingleton<PendingConfirmationStore>();
         services.AddSingleton<IActivityDeduplicator, SqlActivityDeduplicator>();
+        services.AddSingleton<IServiceUrlTrust, ReferencedServiceUrlTrust>();
         services.AddSingleton<ITurnErrorHandler, AssistantTurnErrorHandler>();
         services.AddSingleton<IProactiveMessenger, ProactiveMessenger>();
 
         services.AddSingleton(sp => IntentCatalog.Load(Path.Combine(sp.GetRequiredService<IOptions<PromptOptions>>().Value.ResolveFolder(), "intents")));
         services.AddSingleton<IIntentMatcher, LexicalIntentMatcher>();
         services.AddSingleton<IntentRouter>();
+        services.AddSingleton<ConversationRouter>();
+        services.AddSingleton<AssistantVocabularyProvider>();
+        services.AddSingleton<IVocabularySource, IntentVocabularySource>();
+        services.AddSingleton<IVocabularySource, DirectoryVocabulary>();
+        services.AddSingleton<IMentionResolver, PartnerMentions>();
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<IFunctionInvocationFilter, PluginTelemetryFilter>();
         services.AddSingleton<IInvokeHandler, AdaptiveCardActionHandler>();
@@ -85,6 +104,8 @@ public static class PartnerAssistantServiceCollectionExtensions
         services.AddPrediction(configuration);
         services.AddDeals(configuration);
         services.AddProgram(configuration);
+        // Last: the vocabulary reads what the preparations above seeded and ingested.
+        services.AddSingleton<IAssistantPreparation, VocabularyPreparation>();
         services.AddHostedService<AssistantStartup>();
         return services;
     }
@@ -100,6 +121,12 @@ internal sealed class DirectoryPreparation(DirectoryService directory, IOptions<
 {
     public Task PrepareAsync(CancellationToken cancellationToken) =>
         options.Value.SeedDemo ? directory.SeedDemoIfEmptyAsync(cancellationToken) : Task.CompletedTask;
+}
+
+/// <summary>Builds the router's vocabulary (spelling, names) before the first turn needs it.</summary>
+internal sealed class VocabularyPreparation(AssistantVocabularyProvider vocabulary) : IAssistantPreparation
+{
+    public async Task PrepareAsync(CancellationToken cancellationToken) => await vocabulary.GetAsync(cancellationToken);
 }
 
 /// <summary>Migrates every capability's schema, then runs the preparations, before the host takes traffic.</summary>

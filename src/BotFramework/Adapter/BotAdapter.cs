@@ -21,6 +21,7 @@ public sealed class BotAdapter(
     ChannelAuthenticator authenticator,
     ConnectorClient connector,
     IActivityDeduplicator deduplicator,
+    IServiceUrlTrust serviceUrls,
     ITurnErrorHandler errorHandler,
     IEnumerable<IInProcessChannel> inProcessChannels,
     IOptions<BotOptions> options,
@@ -34,7 +35,7 @@ public sealed class BotAdapter(
 
         if (http.Request.ContentLength > settings.MaxRequestBodyBytes)
         {
-            await RejectAsync(http, 400, "Request body too large", $"An activity may be at most {settings.MaxRequestBodyBytes} bytes.");
+            await RejectAsync(http, 413, "Request body too large", $"An activity may be at most {settings.MaxRequestBodyBytes} bytes.");
             return;
         }
 
@@ -47,7 +48,7 @@ public sealed class BotAdapter(
         var body = await ReadBodyAsync(http.Request, settings.MaxRequestBodyBytes, cancellationToken);
         if (body is null)
         {
-            await RejectAsync(http, 400, "Request body too large", $"An activity may be at most {settings.MaxRequestBodyBytes} bytes.");
+            await RejectAsync(http, 413, "Request body too large", $"An activity may be at most {settings.MaxRequestBodyBytes} bytes.");
             return;
         }
 
@@ -65,6 +66,12 @@ public sealed class BotAdapter(
 
         using (document)
         {
+            if (ActivityValidation.TextProblem(document.RootElement) is { } textProblem)
+            {
+                await RejectAsync(http, 400, "Malformed activity", textProblem);
+                return;
+            }
+
             try
             {
                 activity = document.Deserialize<Activity>(BotJson.Options);
@@ -89,10 +96,15 @@ public sealed class BotAdapter(
             return;
         }
 
-        if (Validate(activity) is { } problem)
+        if (ActivityValidation.ShapeProblem(activity, needsServiceUrl: true) is { } problem)
         {
             await RejectAsync(http, 400, "Invalid activity", problem);
             return;
+        }
+
+        if (identity.VouchesForServiceUrl && activity.ServiceUrl is { Length: > 0 } serviceUrl)
+        {
+            await serviceUrls.TrustAsync(serviceUrl, cancellationToken);
         }
 
         if (activity.Type != ActivityTypes.Invoke && !string.IsNullOrEmpty(activity.Id)
@@ -228,27 +240,6 @@ public sealed class BotAdapter(
         }
     }
 
-    private static string? Validate(Activity activity)
-    {
-        if (string.IsNullOrWhiteSpace(activity.Type))
-        {
-            return "The activity has no 'type'.";
-        }
-
-        if (activity.Conversation?.Id is null or "")
-        {
-            return "The activity has no 'conversation.id'.";
-        }
-
-        if (activity.DeliveryMode != DeliveryModes.ExpectReplies && activity.Type != ActivityTypes.Invoke
-            && !Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out _))
-        {
-            return "The activity has no valid 'serviceUrl' to reply to.";
-        }
-
-        return null;
-    }
-
     private static async Task WriteResultAsync(HttpContext http, Activity activity, TurnContext? turn)
     {
         if (activity.Type == ActivityTypes.Invoke)
@@ -307,7 +298,7 @@ public sealed class BotAdapter(
 
     private static Task RejectAsync(HttpContext http, int status, string title, string detail)
     {
-        if (status == 400)
+        if (status is 400 or 413)
         {
             BotTelemetry.TurnsRejected.Add(1, new KeyValuePair<string, object?>("reason", "bad request"));
         }

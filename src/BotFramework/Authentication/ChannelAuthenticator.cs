@@ -5,25 +5,39 @@ using BotFramework.Schema;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace BotFramework.Authentication;
 
-/// <summary>The result of checking who sent an activity.</summary>
-public sealed record ChannelIdentity(bool IsAuthenticated, ClaimsIdentity? Identity, string? FailureReason)
+/// <summary>Who sent an activity, as far as the channel check could tell.</summary>
+/// <param name="IsAuthenticated">The request may run as a turn.</param>
+/// <param name="Identity">The token's claims (null for local development mode and in-process channels).</param>
+/// <param name="FailureReason">Why the request was refused, for the log.</param>
+/// <param name="VouchesForServiceUrl">A channel (or a trusted application) stands behind the activity's
+/// serviceUrl, so the bot may send its connector token there.</param>
+public sealed record ChannelIdentity(bool IsAuthenticated, ClaimsIdentity? Identity, string? FailureReason, bool VouchesForServiceUrl = false)
 {
+    /// <summary>Local development mode and in-process channels: no token, nothing vouched for.</summary>
     public static ChannelIdentity Anonymous { get; } = new(true, null, null);
 
     public static ChannelIdentity Fail(string reason) => new(false, null, reason);
 }
 
 /// <summary>
-/// Checks the bearer token on an incoming activity the way the Bot Framework does: RS256 tokens
-/// from the Bot Framework channel service (issuer https://api.botframework.com, key endorsed for
-/// the activity's channel, <c>serviceurl</c> claim equal to the activity's serviceUrl) or from
-/// Entra ID for the bot's tenant (v1 and v2 issuers), audience the bot's app id.
+/// Decides whether a request to <c>/api/messages</c> comes from a channel. Two kinds of token pass,
+/// nothing else:
+/// <list type="number">
+/// <item>Bot Framework channel tokens: issuer <c>https://api.botframework.com</c>, signed by a key
+/// whose endorsements name the activity's channel, audience the bot's app id, and a <c>serviceurl</c>
+/// claim (required) equal to the activity's serviceUrl (the SDK's <c>ChannelValidation</c>).</item>
+/// <item>Entra ID tokens of the bot's tenant, audience the bot's app id, asked for by an application
+/// the settings trust (<c>azp</c> in v2 tokens, <c>appid</c> in v1, as the <c>ver</c> claim says): the
+/// bot's own app id and <see cref="BotOptions.TrustedCallerAppIds"/> (the SDK's <c>EmulatorValidation</c>
+/// and <c>SkillValidation</c> with an allowed-callers list). A delegated user token (<c>scp</c>, or
+/// <c>idtyp: user</c>) never passes, whoever asked for it: a person's sign-in is not a channel.</item>
+/// </list>
+/// Tokens for the host's own APIs carry another audience and fail both. With no app id the host is in
+/// local development mode and accepts loopback callers only, without tokens.
 /// </summary>
 public sealed class ChannelAuthenticator
 {
@@ -31,18 +45,22 @@ public sealed class ChannelAuthenticator
     private const string ServiceUrlClaim = "serviceurl";
 
     private readonly BotOptions _options;
+    private readonly EntraTokenValidator _entra;
     private readonly ILogger<ChannelAuthenticator> _logger;
-    private readonly ConfigurationManager<OpenIdConnectConfiguration> _channelMetadata;
-    private readonly ConfigurationManager<OpenIdConnectConfiguration> _entraMetadata;
-    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly SigningKeys _channelKeys;
+    private readonly HashSet<string> _trustedCallers;
 
-    public ChannelAuthenticator(IOptions<BotOptions> options, IHttpClientFactory httpClientFactory, ILogger<ChannelAuthenticator> logger)
+    public ChannelAuthenticator(IOptions<BotOptions> options, EntraTokenValidator entra, IHttpClientFactory httpClientFactory, ILogger<ChannelAuthenticator> logger)
     {
         _options = options.Value;
+        _entra = entra;
         _logger = logger;
-        var http = httpClientFactory.CreateClient(nameof(ChannelAuthenticator));
-        _channelMetadata = CreateManager(_options.OpenIdMetadataUrl, http);
-        _entraMetadata = CreateManager(_options.EntraOpenIdMetadataUrl.Replace("{tenantId}", _options.TenantOrCommon, StringComparison.Ordinal), http);
+        _channelKeys = new SigningKeys(_options.OpenIdMetadataUrl, httpClientFactory.CreateClient(nameof(ChannelAuthenticator)), logger);
+        _trustedCallers = new HashSet<string>(_options.TrustedCallerAppIds.Where(id => !string.IsNullOrWhiteSpace(id)), StringComparer.OrdinalIgnoreCase);
+        if (!string.IsNullOrWhiteSpace(_options.MicrosoftAppId))
+        {
+            _trustedCallers.Add(_options.MicrosoftAppId);
+        }
     }
 
     public bool IsLocalDevelopmentMode => _options.IsLocalDevelopmentMode;
@@ -67,97 +85,85 @@ public sealed class ChannelAuthenticator
         {
             issuer = new JsonWebToken(token).Issuer;
         }
-        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException or JsonException or FormatException)
         {
             return ChannelIdentity.Fail("malformed token");
         }
 
-        var fromChannel = issuer == BotFrameworkIssuer;
-        var manager = fromChannel ? _channelMetadata : _entraMetadata;
-        var result = await ValidateAsync(token, manager, fromChannel, activity.ChannelId, cancellationToken);
-        if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
+        var identity = issuer == BotFrameworkIssuer
+            ? await AuthenticateChannelTokenAsync(token, activity, cancellationToken)
+            : _entra.IsTenantIssuer(issuer)
+                ? await AuthenticateApplicationTokenAsync(token, issuer, activity, cancellationToken)
+                : ChannelIdentity.Fail("issuer not accepted");
+        if (!identity.IsAuthenticated)
         {
-            // The keys rotate: look once more with fresh metadata before refusing.
-            manager.RequestRefresh();
-            result = await ValidateAsync(token, manager, fromChannel, activity.ChannelId, cancellationToken);
+            _logger.LogWarning("Refused a token on /api/messages from issuer {Issuer}: {Reason}", issuer, identity.FailureReason);
         }
 
-        if (!result.IsValid)
-        {
-            _logger.LogWarning("Rejected a channel token from issuer {Issuer}: {Reason}", issuer, result.Exception?.Message);
-            return ChannelIdentity.Fail(result.Exception?.GetType().Name ?? "invalid token");
-        }
-
-        var serviceUrl = result.ClaimsIdentity.FindFirst(ServiceUrlClaim)?.Value;
-        if (fromChannel || serviceUrl is not null)
-        {
-            if (serviceUrl is null || !SameServiceUrl(serviceUrl, activity.ServiceUrl))
-            {
-                _logger.LogWarning("Rejected a channel token: its serviceurl claim {Claim} is not the activity's {ServiceUrl}", serviceUrl, activity.ServiceUrl);
-                return ChannelIdentity.Fail("serviceurl claim does not match the activity");
-            }
-        }
-
-        return new ChannelIdentity(true, result.ClaimsIdentity, null);
+        return identity;
     }
 
-    /// <summary>
-    /// Checks a bearer token from Entra ID for the bot's tenant (admin API callers): RS256, v1 or v2
-    /// issuer of the tenant, audience the bot's app id. Returns the identity, or null when invalid.
-    /// </summary>
-    public async Task<ClaimsIdentity?> AuthenticateEntraAsync(string? authorization, CancellationToken cancellationToken)
+    private async Task<ChannelIdentity> AuthenticateChannelTokenAsync(string token, Activity activity, CancellationToken cancellationToken)
     {
-        if (_options.IsLocalDevelopmentMode || string.IsNullOrEmpty(authorization)
-            || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var result = await _channelKeys.ValidateAsync(token, configuration => new TokenValidationParameters
         {
-            return null;
-        }
-
-        var result = await ValidateAsync(authorization["Bearer ".Length..].Trim(), _entraMetadata, fromChannel: false, channelId: null, cancellationToken);
-        if (!result.IsValid)
-        {
-            _logger.LogWarning("Rejected an admin token: {Reason}", result.Exception?.Message);
-            return null;
-        }
-
-        return result.ClaimsIdentity;
-    }
-
-    private async Task<TokenValidationResult> ValidateAsync(
-        string token, ConfigurationManager<OpenIdConnectConfiguration> manager, bool fromChannel, string? channelId, CancellationToken cancellationToken)
-    {
-        OpenIdConnectConfiguration configuration;
-        try
-        {
-            configuration = await manager.GetConfigurationAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException)
-        {
-            _logger.LogError(ex, "Could not read OpenID metadata to check a channel token");
-            return new TokenValidationResult { IsValid = false, Exception = new SecurityTokenException("signing keys unavailable", ex) };
-        }
-
-        var keys = fromChannel
-            ? configuration.JsonWebKeySet.Keys.Where(key => IsEndorsed(key, channelId)).Cast<SecurityKey>().ToList()
-            : configuration.SigningKeys.ToList();
-
-        var tenant = _options.TenantOrCommon;
-        var parameters = new TokenValidationParameters
-        {
-            ValidIssuers = fromChannel
-                ? [BotFrameworkIssuer]
-                : [$"https://sts.windows.net/{tenant}/", $"https://login.microsoftonline.com/{tenant}/v2.0"],
-            ValidAudiences = [_options.MicrosoftAppId, $"api://{_options.MicrosoftAppId}"],
-            IssuerSigningKeys = keys,
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
-            RequireSignedTokens = true,
-            RequireExpirationTime = true,
-            ValidateLifetime = true,
+            ValidIssuers = [BotFrameworkIssuer],
+            ValidAudiences = [_options.MicrosoftAppId],
+            IssuerSigningKeys = configuration.JsonWebKeySet.Keys.Where(key => IsEndorsed(key, activity.ChannelId)).ToList(),
             ClockSkew = _options.ClockSkew,
-            TryAllIssuerSigningKeys = false,
-        };
-        return await _handler.ValidateTokenAsync(token, parameters);
+        }, cancellationToken);
+        if (!result.IsValid)
+        {
+            return ChannelIdentity.Fail(Describe(result));
+        }
+
+        // The channel signs the address it will accept replies at; an activity naming another one is not its activity.
+        var serviceUrl = result.ClaimsIdentity.FindFirst(ServiceUrlClaim)?.Value;
+        if (serviceUrl is null)
+        {
+            return ChannelIdentity.Fail("channel token without a serviceurl claim");
+        }
+
+        return SameServiceUrl(serviceUrl, activity.ServiceUrl)
+            ? new ChannelIdentity(true, result.ClaimsIdentity, null, VouchesForServiceUrl: true)
+            : ChannelIdentity.Fail("serviceurl claim does not match the activity");
     }
+
+    private async Task<ChannelIdentity> AuthenticateApplicationTokenAsync(string token, string issuer, Activity activity, CancellationToken cancellationToken)
+    {
+        var result = await _entra.ValidateAsync(token, [_options.MicrosoftAppId!], cancellationToken);
+        if (!result.IsValid)
+        {
+            return ChannelIdentity.Fail(Describe(result));
+        }
+
+        var claims = result.ClaimsIdentity;
+        if (EntraTokenValidator.IsDelegatedUserToken(claims))
+        {
+            return ChannelIdentity.Fail("a person's delegated token is not a channel token");
+        }
+
+        var caller = _entra.CallerApplication(claims, issuer);
+        if (caller is null)
+        {
+            return ChannelIdentity.Fail("Entra token without the calling application its version requires (v1 appid, v2 azp)");
+        }
+
+        if (!_trustedCallers.Contains(caller))
+        {
+            return ChannelIdentity.Fail($"application {caller} is not a trusted caller");
+        }
+
+        var serviceUrl = claims.FindFirst(ServiceUrlClaim)?.Value;
+        if (serviceUrl is not null && !SameServiceUrl(serviceUrl, activity.ServiceUrl))
+        {
+            return ChannelIdentity.Fail("serviceurl claim does not match the activity");
+        }
+
+        return new ChannelIdentity(true, claims, null, VouchesForServiceUrl: true);
+    }
+
+    private static string Describe(TokenValidationResult result) => result.Exception?.GetType().Name ?? "invalid token";
 
     /// <summary>A Bot Framework signing key may only sign for the channels listed in its endorsements.</summary>
     private static bool IsEndorsed(JsonWebKey key, string? channelId)
@@ -169,7 +175,7 @@ public sealed class ChannelAuthenticator
 
         IEnumerable<string?> endorsements = value switch
         {
-            JsonElement { ValueKind: JsonValueKind.Array } array => array.EnumerateArray().Select(e => e.GetString()),
+            JsonElement { ValueKind: JsonValueKind.Array } array => array.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : null),
             IEnumerable<object> list => list.Select(e => e?.ToString()),
             _ => [],
         };
@@ -179,12 +185,4 @@ public sealed class ChannelAuthenticator
     private static bool SameServiceUrl(string claim, string? activityServiceUrl) =>
         activityServiceUrl is not null
         && string.Equals(claim.TrimEnd('/'), activityServiceUrl.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
-
-    private static ConfigurationManager<OpenIdConnectConfiguration> CreateManager(string url, HttpClient http)
-    {
-        // Plain HTTP only for metadata on this machine (tests serve it on loopback).
-        var loopback = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.IsLoopback;
-        return new ConfigurationManager<OpenIdConnectConfiguration>(
-            url, new OpenIdConnectConfigurationRetriever(), new HttpDocumentRetriever(http) { RequireHttps = !loopback });
-    }
 }

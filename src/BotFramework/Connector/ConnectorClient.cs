@@ -58,10 +58,16 @@ public sealed class ConnectorClient(
                     request.Content = JsonContent.Create(body, body.GetType(), options: BotJson.Options);
                 }
 
-                var token = await tokens.GetTokenAsync(cancellationToken);
+                var token = await tokens.GetTokenForAsync(uri, cancellationToken);
                 if (token is not null)
                 {
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                }
+                else if (tokens.HasCredentials)
+                {
+                    // Without the token the channel would refuse anyway; sending the activity to an
+                    // address nobody vouched for would only hand its content to whoever runs it.
+                    throw new ConnectorException($"The bot does not send to {uri.Host}: no authenticated channel activity carried that service URL.", 403);
                 }
 
                 HttpResponseMessage response;

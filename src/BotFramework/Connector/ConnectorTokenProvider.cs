@@ -1,25 +1,49 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BotFramework.Connector;
 
-/// <summary>Client-credential tokens for the Bot Connector, cached until shortly before they expire.</summary>
-public sealed class ConnectorTokenProvider(HttpClient http, IOptions<BotOptions> options, TimeProvider time)
+/// <summary>
+/// Client-credential tokens for the Bot Connector, cached until shortly before they expire, and
+/// handed out only for a request to a service URL an authenticated channel activity carried: a
+/// caller who made the bot talk to its own server learns nothing it could replay.
+/// </summary>
+public sealed class ConnectorTokenProvider(
+    HttpClient http, IOptions<BotOptions> options, IServiceUrlTrust trust, TimeProvider time, ILogger<ConnectorTokenProvider> logger)
 {
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _token;
     private DateTimeOffset _expires;
 
-    /// <summary>The bearer token, or null in local development mode (no app id: nothing to sign with).</summary>
-    public async Task<string?> GetTokenAsync(CancellationToken cancellationToken)
+    /// <summary>Whether the bot has credentials at all (an app id and a secret); without them no request carries a token.</summary>
+    public bool HasCredentials => !options.Value.IsLocalDevelopmentMode && !string.IsNullOrEmpty(options.Value.MicrosoftAppPassword);
+
+    /// <summary>
+    /// The bearer token for a request to <paramref name="target"/>; null without credentials, and null
+    /// (with a warning) when the target is not under a trusted service URL.
+    /// </summary>
+    public async Task<string?> GetTokenForAsync(Uri target, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        if (settings.IsLocalDevelopmentMode || string.IsNullOrEmpty(settings.MicrosoftAppPassword))
+        if (!HasCredentials)
         {
             return null;
         }
+
+        if (!await trust.IsTrustedAsync(target, cancellationToken))
+        {
+            logger.LogWarning("Withheld the connector token from {Host}: no authenticated channel activity carried that service URL", target.Host);
+            return null;
+        }
+
+        return await GetTokenAsync(cancellationToken);
+    }
+
+    private async Task<string?> GetTokenAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
 
         if (_token is not null && time.GetUtcNow() < _expires)
         {

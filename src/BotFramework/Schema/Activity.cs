@@ -153,7 +153,13 @@ public sealed class ExpectedReplies
 }
 
 /// <summary>The HTTP status and body an invoke activity is answered with.</summary>
-public sealed record InvokeResponse(int Status, JsonNode? Body = null);
+public sealed record InvokeResponse(int Status, JsonNode? Body = null)
+{
+    /// <summary>400 for an invoke whose value does not have the shape its name requires (what the Bot Framework
+    /// SDK answers when it cannot read an invoke's value), with the reason.</summary>
+    public static InvokeResponse BadRequest(string message) =>
+        new(400, new JsonObject { ["error"] = new JsonObject { ["code"] = "BadRequest", ["message"] = message } });
+}
 
 public static class ActivityTypes
 {

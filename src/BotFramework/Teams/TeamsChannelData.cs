@@ -11,7 +11,7 @@ public static partial class TeamsChannelData
 
     /// <summary>The Entra tenant of the conversation: <c>channelData.tenant.id</c>, else <c>conversation.tenantId</c>.</summary>
     public static string? TenantId(Activity activity) =>
-        (activity.ChannelData as JsonObject)?["tenant"]?["id"]?.GetValue<string>() ?? activity.Conversation?.TenantId;
+        activity.ChannelData.Field("tenant").Field("id").Text() ?? activity.Conversation?.TenantId;
 
     /// <summary><c>personal</c>, <c>groupChat</c> or <c>channel</c>.</summary>
     public static string ConversationType(Activity activity) =>
@@ -33,14 +33,14 @@ public static partial class TeamsChannelData
         var botId = activity.Recipient?.Id;
         foreach (var entity in activity.Entities ?? [])
         {
-            if (entity["type"]?.GetValue<string>() != "mention")
+            if (entity.Field("type").Text() != "mention")
             {
                 continue;
             }
 
-            var mentioned = entity["mentioned"]?["id"]?.GetValue<string>();
-            var mentionText = entity["text"]?.GetValue<string>();
-            if (mentionText is not null && mentioned is not null && botId is not null && SameBot(mentioned, botId))
+            var mentioned = entity.Field("mentioned").Field("id").Text();
+            var mentionText = entity.Field("text").Text();
+            if (mentionText is { Length: > 0 } && mentioned is not null && botId is not null && SameBot(mentioned, botId))
             {
                 text = text.Replace(mentionText, " ", StringComparison.OrdinalIgnoreCase);
             }

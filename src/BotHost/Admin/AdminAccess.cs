@@ -2,16 +2,18 @@ using System.Net;
 using BotFramework;
 using BotFramework.Authentication;
 using Microsoft.Extensions.Options;
+using PartnerAssistant;
 using PartnerAssistant.People;
 
 namespace BotHost.Admin;
 
 /// <summary>
-/// Who calls the admin API. With an app id configured: an Entra ID bearer token for the bot's
-/// tenant whose <c>oid</c> is a person in the directory. In local development mode: any loopback
-/// caller, acting as a local administrator. Everyone else: 401.
+/// Who calls the admin API. With an app id configured: an Entra ID bearer token of the bot's tenant
+/// for the admin audience (<see cref="AdminApiOptions.Audiences"/>, never the bot's own) whose
+/// <c>oid</c> is a person in the directory. In local development mode: any loopback caller, acting
+/// as a local administrator. Everyone else: 401.
 /// </summary>
-public sealed class AdminAccess(ChannelAuthenticator authenticator, DirectoryService directory, IOptions<BotOptions> bot)
+public sealed class AdminAccess(EntraTokenValidator tokens, DirectoryService directory, IOptions<BotOptions> bot, IOptions<AdminApiOptions> admin, ILogger<AdminAccess> logger)
 {
     private const string ItemKey = "admin.caller";
 
@@ -22,8 +24,20 @@ public sealed class AdminAccess(ChannelAuthenticator authenticator, DirectorySer
             return http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address) ? AdminCaller.LocalAdministrator : null;
         }
 
-        var identity = await authenticator.AuthenticateEntraAsync(http.Request.Headers.Authorization, http.RequestAborted);
-        var objectId = identity?.FindFirst("oid")?.Value;
+        string? authorization = http.Request.Headers.Authorization;
+        if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var result = await tokens.ValidateAsync(authorization["Bearer ".Length..].Trim(), admin.Value.Audiences, http.RequestAborted);
+        if (!result.IsValid)
+        {
+            logger.LogWarning("Refused an admin API token: {Reason}", result.Exception?.GetType().Name);
+            return null;
+        }
+
+        var objectId = result.ClaimsIdentity.FindFirst("oid")?.Value;
         if (objectId is null)
         {
             return null;
@@ -40,10 +54,15 @@ public sealed class AdminAccess(ChannelAuthenticator authenticator, DirectorySer
         async context =>
         {
             var http = context.HttpContext;
+            if (UnacceptedContentType(http) is { } problem)
+            {
+                return problem;
+            }
+
             var caller = await http.RequestServices.GetRequiredService<AdminAccess>().ResolveAsync(http);
             if (caller is null)
             {
-                return Results.Problem(statusCode: 401, title: "Unauthorized", detail: "Send an Entra ID bearer token for this bot's tenant.");
+                return Results.Problem(statusCode: 401, title: "Unauthorized", detail: "Send an Entra ID bearer token of this bot's tenant for the admin API's audience (AdminApi:Audiences).");
             }
 
             if (!caller.IsLocalAdministrator && !roles.Contains(caller.Caller!.Role))
@@ -51,9 +70,44 @@ public sealed class AdminAccess(ChannelAuthenticator authenticator, DirectorySer
                 return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This needs one of these roles: {string.Join(", ", roles.Select(r => r.Describe()))}.");
             }
 
+            // Every request body is held to its columns' lengths and its enums' names before a service sees it.
+            // The body is the argument of the endpoint's request type (services are arguments too, and are not checked).
+            var bodyType = http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+            List<string> problems = bodyType is not null && InputLimits.IsRequestType(bodyType)
+                ? context.Arguments.Where(a => a?.GetType() == bodyType).SelectMany(InputLimits.Problems).ToList()
+                : [];
+            if (problems.Count > 0)
+            {
+                return Results.Problem(statusCode: 400, title: "Invalid request", detail: string.Join(" ", problems));
+            }
+
             http.Items[ItemKey] = caller;
             return await next(context);
         };
+
+    /// <summary>
+    /// A body must come as the endpoint documents it: JSON, or what its <c>Accepts</c> metadata names (the
+    /// deals import takes text/csv). A web page can send text/plain or a form to any address without asking
+    /// first; it cannot send JSON or CSV across sites without a CORS preflight this host never grants.
+    /// </summary>
+    private static IResult? UnacceptedContentType(HttpContext http)
+    {
+        var request = http.Request;
+        var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+        if (!hasBody || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        {
+            return null;
+        }
+
+        var accepted = http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes is { Count: > 0 } types
+            ? types
+            : ["application/json"];
+        var mediaType = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
+        return mediaType is not null && accepted.Any(type => string.Equals(type, mediaType, StringComparison.OrdinalIgnoreCase))
+            ? null
+            : Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
+                detail: $"Send the body as {string.Join(" or ", accepted)}.");
+    }
 }
 
 /// <summary>An admin API caller: a person from the directory, or the local administrator in development mode.</summary>

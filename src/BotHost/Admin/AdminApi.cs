@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PartnerAssistant.People;
 
 namespace BotHost.Admin;
@@ -8,14 +9,27 @@ public static class AdminApi
     public static void MapAdminApi(this WebApplication app)
     {
         app.Services.GetRequiredService<AdminAccess>();
+        // Answers the framework leaves empty (a body that is not valid JSON, a wrong content type) get a
+        // problem-details body too, so a client always reads why.
+        app.UseWhen(http => IsAdminPath(http.Request.Path), branch => branch.UseStatusCodePages());
         var admin = app.MapGroup("/api/admin");
-        DirectoryApi.Map(admin.MapGroup("/directory"));
-        KnowledgeApi.Map(app, admin.MapGroup("/knowledge"));
-        DealsApi.Map(admin.MapGroup("/deals"));
-        ProgramApi.Map(app, admin.MapGroup("/program"));
+        DirectoryApi.Map(admin.MapGroup("/directory").WithTags("Directory"));
+        KnowledgeApi.Map(app, admin.MapGroup("/knowledge").WithTags("Knowledge"));
+        DealsApi.Map(admin.MapGroup("/deals").WithTags("Deals"));
+        ProgramApi.Map(app, admin.MapGroup("/program").WithTags("Partner program"));
+        app.MapAdminApiReference();
     }
 
-    public static IServiceCollection AddAdminApi(this IServiceCollection services) => services.AddSingleton<AdminAccess>();
+    private static bool IsAdminPath(PathString path) =>
+        path.StartsWithSegments("/api/admin") || path.StartsWithSegments("/api/knowledge") || path.StartsWithSegments("/api/program");
+
+    public static IServiceCollection AddAdminApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddProblemDetails();
+        services.AddOptions<AdminApiOptions>().Bind(configuration.GetSection(AdminApiOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdminApiOptions>, AdminApiOptionsValidator>();
+        return services.AddSingleton<AdminAccess>().AddAdminApiReference();
+    }
 }
 
 /// <summary>Edits the directory: channel managers edit everything, partner admins the people of their own organisation.</summary>

@@ -1,5 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
+using BotHost.Operations;
+using Microsoft.Extensions.Options;
 using PartnerAssistant.Deals;
 using PartnerAssistant.People;
 
@@ -27,11 +30,12 @@ public static class DealsApi
         group.MapGet("/investments", ListInvestmentsAsync).RequireAdminRole(Internal);
         group.MapPut("/investments", SetInvestmentAsync).RequireAdminRole(Role.ChannelManager);
         group.MapGet("/export", ExportAsync).RequireAdminRole(Internal);
-        group.MapPost("/import", ImportAsync).RequireAdminRole(Role.ChannelManager);
+        group.MapPost("/import", ImportAsync).RequireAdminRole(Role.ChannelManager).Accepts<string>("text/csv")
+            .WithBodyLimit(((IEndpointRouteBuilder)group).ServiceProvider.GetRequiredService<IOptions<RequestLimitsOptions>>().Value.ImportMaxBodyBytes);
     }
 
     /// <summary>A program investment row as the API takes it (amounts in the reporting currency).</summary>
-    public sealed record InvestmentInput(string PartnerId, DateOnly PeriodStart, DateOnly PeriodEnd, decimal Mdf, decimal Rebates, decimal Enablement);
+    public sealed record InvestmentInput([property: MaxLength(64)] string PartnerId, DateOnly PeriodStart, DateOnly PeriodEnd, decimal Mdf, decimal Rebates, decimal Enablement);
 
     private static Task<IResult> ListAsync(HttpContext http, DealRegistry registry, string? status, string? partner, string? customer, bool? open, int? limit) => Guard(async () =>
     {

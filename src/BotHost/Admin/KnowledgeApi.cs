@@ -1,5 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text;
 using BotHost.Cli;
+using BotHost.Operations;
+using Microsoft.Extensions.Options;
 using PartnerAssistant.People;
 using PartnerAssistant.Knowledge;
 using PartnerAssistant.Knowledge.Documents;
@@ -14,17 +17,20 @@ public static class KnowledgeApi
 {
     /// <summary>A search: the question, how many passages (default 5, at most 50), the collection
     /// (default: the default collection), and optionally <c>"partner"</c> to see what partners see.</summary>
-    public sealed record SearchRequest(string? Query, int? Top, string? Collection, string? Audience);
+    public sealed record SearchRequest([property: MaxLength(1000)] string? Query, int? Top, [property: MaxLength(64)] string? Collection, [property: MaxLength(16)] string? Audience);
 
     /// <summary>A document to add: its file name (the extension picks the format) and its content,
     /// as text or as base64 (for .docx), and optionally the audience.</summary>
-    public sealed record DocumentRequest(string? FileName, string? Text, string? ContentBase64, string? Audience);
+    // A document's text is bounded by the endpoint's body limit (from Knowledge:MaxUploadBytes), not by a text cap.
+    public sealed record DocumentRequest([property: MaxLength(260)] string? FileName, [property: MaxLength(int.MaxValue)] string? Text, [property: MaxLength(int.MaxValue)] string? ContentBase64, [property: MaxLength(16)] string? Audience);
 
     public static void Map(WebApplication app, RouteGroupBuilder admin)
     {
         app.MapPost("/api/knowledge/search", SearchAsync).RequireAdminRole(Role.EnablementEditor, Role.ChannelManager, Role.SalesRep);
         admin.MapGet("/sources", ListSourcesAsync).RequireAdminRole(Role.EnablementEditor);
-        admin.MapPost("/documents", AddDocumentAsync).RequireAdminRole(Role.EnablementEditor);
+        // Base64 makes a file a third larger; the JSON around it is small.
+        var upload = app.Services.GetRequiredService<IOptions<KnowledgeOptions>>().Value.MaxUploadBytes;
+        admin.MapPost("/documents", AddDocumentAsync).RequireAdminRole(Role.EnablementEditor).WithBodyLimit((upload * 4 / 3) + (64 * 1024));
         admin.MapDelete("/documents/{**source}", RetireAsync).RequireAdminRole(Role.EnablementEditor);
         admin.MapPost("/reindex", ReindexAsync).RequireAdminRole(Role.EnablementEditor);
         admin.MapGet("/unanswered", UnansweredAsync).RequireAdminRole(Role.EnablementEditor);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
 using PartnerAssistant.Deals;
@@ -63,21 +64,21 @@ public static class ProgramApi
     }
 
     /// <summary>A decision's reason, for holds, declines and rejections (optional for approvals).</summary>
-    public sealed record DecisionInput(string? Reason = null);
+    public sealed record DecisionInput([property: MaxLength(1000)] string? Reason = null);
 
-    public sealed record AttestationInput(string Kind, DateOnly? SignedOn = null, long? DocumentId = null);
+    public sealed record AttestationInput([property: MaxLength(32)] string Kind, DateOnly? SignedOn = null, long? DocumentId = null);
 
     public sealed record CoursesInput(IReadOnlyList<string>? Codes = null);
 
     public sealed record BudgetInput(decimal Amount, DateOnly? PeriodStart = null, DateOnly? PeriodEnd = null);
 
-    public sealed record ApprovalInput(decimal? Amount = null, int? SharePercent = null, string? Reason = null);
+    public sealed record ApprovalInput(decimal? Amount = null, int? SharePercent = null, [property: MaxLength(1000)] string? Reason = null);
 
     public sealed record ClaimInput(decimal ActualCost, IReadOnlyList<long>? DocumentIds = null);
 
-    public sealed record PaymentInput(string? Reference = null);
+    public sealed record PaymentInput([property: MaxLength(100)] string? Reference = null);
 
-    public sealed record SurveyAnswerInput(long SurveyId, int Overall, int EaseOfBusiness, int Enablement, int Support, int Recommend, string? Comment = null);
+    public sealed record SurveyAnswerInput(long SurveyId, int Overall, int EaseOfBusiness, int Enablement, int Support, int Recommend, [property: MaxLength(2000)] string? Comment = null);
 
     private static Task<IResult> OnboardingsAsync(HttpContext http, OnboardingService onboarding, bool? open) => Guard(async () =>
         Results.Ok(await onboarding.ListAsync(CallerOf(http), open ?? true, http.RequestAborted)));

@@ -14,7 +14,7 @@ namespace BotHost.DirectLine;
 /// (<c>adaptiveCard/action</c>, <c>task/fetch</c>, <c>task/submit</c>), and their answers into
 /// updated or new messages.
 /// </summary>
-public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineTranscript transcript, TimeProvider time)
+public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineConversations conversations, DirectLineTranscript transcript, TimeProvider time)
 {
     public const string ChannelId = "directline";
     public const string BotId = "partner-assistant";
@@ -28,25 +28,36 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineTr
 
     private const string CardContentType = "application/vnd.microsoft.card.adaptive";
 
-    /// <summary>Sends the bot the conversationUpdate of a new conversation, so it greets the user.</summary>
+    /// <summary>
+    /// One turn at a time per conversation in this process, as a person types one message after another
+    /// (turns share conversation state). A fixed set of gates picked by the conversation's id: bounded, and
+    /// nothing to forget when a conversation ends. Across hosts turns are not ordered, as in Teams.
+    /// </summary>
+    private readonly SemaphoreSlim[] _turnGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
+    private SemaphoreSlim TurnGate(DirectLineConversation conversation) =>
+        _turnGates[(int)((uint)StringComparer.Ordinal.GetHashCode(conversation.Id) % (uint)_turnGates.Length)];
+
+    /// <summary>Sends the bot the conversationUpdate of a new conversation, so it greets the user; a resumed one is not greeted again.</summary>
     public async Task StartAsync(DirectLineConversation conversation, string serviceUrl, CancellationToken cancellationToken)
     {
-        await conversation.TurnGate.WaitAsync(cancellationToken);
+        if (conversation.Started || !await conversations.TryStartAsync(conversation.Id, cancellationToken))
+        {
+            return;
+        }
+
+        var gate = TurnGate(conversation);
+        await gate.WaitAsync(cancellationToken);
         try
         {
-            if (conversation.Started)
-            {
-                return;
-            }
-
-            conversation.Started = true;
             var update = Incoming(conversation, serviceUrl, new Activity { Type = ActivityTypes.ConversationUpdate });
+            update.Id = $"{conversation.Id}|start";
             update.MembersAdded = [new ChannelAccount { Id = BotId, Name = BotName }, User(conversation)];
             await adapter.ProcessActivityAsync(update, transcript.SinkFor(conversation), bot, cancellationToken);
         }
         finally
         {
-            conversation.TurnGate.Release();
+            gate.Release();
         }
     }
 
@@ -55,13 +66,14 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineTr
     {
         var activity = Incoming(conversation, serviceUrl, posted);
         // Direct Line echoes the user's own activity: Web Chat marks a message sent when it sees it.
-        conversation.Append(activity);
+        await conversations.AppendAsync(conversation.Id, activity, cancellationToken);
         if (activity.Type == ActivityTypes.Typing)
         {
             return activity.Id!;
         }
 
-        await conversation.TurnGate.WaitAsync(cancellationToken);
+        var gate = TurnGate(conversation);
+        await gate.WaitAsync(cancellationToken);
         try
         {
             var sink = transcript.SinkFor(conversation);
@@ -70,13 +82,13 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineTr
             {
                 await ExecuteAsync(conversation, activity, value, execute, sink, cancellationToken);
             }
-            else if (value?["msteams"]?["type"]?.GetValue<string>() == "task/fetch")
+            else if (value is not null && value.Field("msteams").Field("type").Text() == "task/fetch")
             {
                 await RunDialogAsync(conversation, activity, value, "task/fetch", null, sink, cancellationToken);
             }
-            else if (value?[AdaptiveCardBuilder.DialogDataKey] is JsonValue && value[DialogMessageKey] is JsonValue dialogMessage)
+            else if (value is not null && value.Field(AdaptiveCardBuilder.DialogDataKey) is JsonValue && value.Field(DialogMessageKey).Text() is { } dialogMessage)
             {
-                await RunDialogAsync(conversation, activity, value, "task/submit", dialogMessage.GetValue<string>(), sink, cancellationToken);
+                await RunDialogAsync(conversation, activity, value, "task/submit", dialogMessage, sink, cancellationToken);
             }
             else
             {
@@ -85,7 +97,7 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineTr
         }
         finally
         {
-            conversation.TurnGate.Release();
+            gate.Release();
         }
 
         return activity.Id!;
@@ -93,7 +105,7 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineTr
 
     private async Task ExecuteAsync(DirectLineConversation conversation, Activity pressed, JsonObject value, JsonObject execute, DirectLineTranscript.Sink sink, CancellationToken cancellationToken)
     {
-        var messageId = execute["activityId"]?.GetValue<string>();
+        var messageId = execute.Field("activityId").Text();
         var data = value.DeepClone().AsObject();
         data.Remove(ExecuteKey);
         var invoke = AsInvoke(pressed, "adaptiveCard/action", new JsonObject
@@ -107,7 +119,7 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineTr
         if (type == CardContentType && body!["value"] is JsonObject card && messageId is not null && !sink.Updated.Contains(messageId))
         {
             // The bot did not update the message itself (as the Teams handler does for everyone): show the new card.
-            transcript.ReplaceCard(conversation, messageId, execute["attachment"]?.GetValue<int>() ?? 0, card);
+            await transcript.ReplaceCardAsync(conversation, messageId, execute.Field("attachment").Integer() ?? 0, card, null, cancellationToken);
         }
         else if (body?["value"] is JsonValue text && type == "application/vnd.microsoft.activity.message")
         {
@@ -132,7 +144,7 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineTr
             var title = task["value"]?["title"]?.GetValue<string>() ?? "";
             if (dialogMessageId is not null)
             {
-                transcript.ReplaceCard(conversation, dialogMessageId, 0, card, title);
+                await transcript.ReplaceCardAsync(conversation, dialogMessageId, 0, card, title, cancellationToken);
             }
             else
             {
@@ -147,12 +159,12 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineTr
         else if (dialogMessageId is not null && response?.Status == 200)
         {
             // Teams closes the dialog; here its card stays in the transcript, so replace it with a note.
-            var closed = conversation.Find(dialogMessageId);
+            var closed = await conversations.FindActivityAsync(conversation.Id, dialogMessageId, cancellationToken);
             if (closed is not null)
             {
                 closed["attachments"] = new JsonArray();
                 closed["text"] = $"✓ Sent: {closed["text"]?.GetValue<string>() ?? "form"}";
-                conversation.Append(closed.Deserialize<Activity>(BotJson.Options)!);
+                await conversations.AppendAsync(conversation.Id, closed.Deserialize<Activity>(BotJson.Options)!, cancellationToken);
             }
         }
     }
@@ -161,7 +173,6 @@ public sealed class DirectLineChannel(BotAdapter adapter, IBot bot, DirectLineTr
     private Activity Incoming(DirectLineConversation conversation, string serviceUrl, Activity posted) => new()
     {
         Type = posted.Type,
-        Id = conversation.NextActivityId(),
         Timestamp = time.GetUtcNow(),
         ChannelId = ChannelId,
         ServiceUrl = serviceUrl,

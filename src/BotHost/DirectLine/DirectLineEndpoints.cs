@@ -6,30 +6,38 @@ using System.Text.Json.Nodes;
 using BotFramework;
 using BotFramework.Adapter;
 using BotFramework.Schema;
+using BotHost.Operations;
 using Microsoft.Extensions.Options;
+using PartnerAssistant.Hosting;
 using PartnerAssistant.People;
 
 namespace BotHost.DirectLine;
 
 /// <summary>
 /// Direct Line 3.0 as Web Chat's <c>createDirectLine({ token, domain, webSocket: false })</c> uses it:
-/// token generate and refresh, start and resume a conversation, post an activity, poll for activities.
+/// token generate and refresh, start and resume a conversation, post an activity, upload files, poll for activities.
 /// Errors answer <c>{"error": {"code", "message"}}</c> as the Direct Line service does.
 /// </summary>
 public static class DirectLineEndpoints
 {
     public const string CorsPolicy = "DirectLine";
 
+    /// <summary>Where uploaded files are served from, under the Direct Line root.</summary>
+    public const string FilesPath = "files";
+
     public static IServiceCollection AddDirectLine(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DirectLineOptions>().Bind(configuration.GetSection(DirectLineOptions.SectionName)).ValidateDataAnnotations()
             .Validate(o => string.IsNullOrEmpty(o.Secret) || o.Secret.Length >= 32, DirectLineOptions.SecretTooShort)
             .ValidateOnStart();
+        services.AddAssistantDbContext<DirectLineDbContext, SqliteDirectLineDbContext, PostgresDirectLineDbContext>(DirectLineDbContext.HistoryTable);
         services.AddSingleton<DirectLineTokens>();
         services.AddSingleton<DirectLineConversations>();
         services.AddSingleton<DirectLineTranscript>();
         services.AddSingleton<DirectLineChannel>();
+        services.AddSingleton<DirectLineUploads>();
         services.AddSingleton<IInProcessChannel, DirectLineInProcessChannel>();
+        services.AddHostedService<DirectLineSweeper>();
         services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
         {
             var origins = configuration.GetSection(DirectLineOptions.SectionName).Get<DirectLineOptions>()?.AllowedOrigins ?? [];
@@ -46,19 +54,24 @@ public static class DirectLineEndpoints
         }
 
         app.UseCors();
-        var group = app.MapGroup("/v3/directline").RequireCors(CorsPolicy).DisableAntiforgery();
+        var group = app.MapGroup("/v3/directline").RequireCors(CorsPolicy).DisableAntiforgery().ExcludeFromDescription();
         group.MapPost("/tokens/generate", GenerateAsync);
-        group.MapPost("/tokens/refresh", Refresh);
+        group.MapPost("/tokens/refresh", RefreshAsync);
         group.MapPost("/conversations", StartAsync);
-        group.MapGet("/conversations/{conversationId}", Resume);
-        group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync);
-        group.MapGet("/conversations/{conversationId}/activities", GetActivities);
-        group.MapPost("/conversations/{conversationId}/upload", () => Error(HttpStatusCode.NotImplemented, "NotSupported", "File upload is not supported by this endpoint."));
+        group.MapGet("/conversations/{conversationId}", ResumeAsync);
+        group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync)
+            .WithBodyLimit(app.Services.GetRequiredService<IOptions<BotOptions>>().Value.MaxRequestBodyBytes);
+        group.MapGet("/conversations/{conversationId}/activities", GetActivitiesAsync);
+        group.MapPost("/conversations/{conversationId}/upload", DirectLineUpload.UploadAsync)
+            .WithBodyLimit(app.Services.GetRequiredService<DirectLineUploads>().MaxRequestBytes);
+        group.MapGet($"/{FilesPath}/{{fileId}}/{{name}}", DirectLineUpload.DownloadAsync);
     }
 
     /// <summary>
-    /// A token for one new conversation as one user. A server sends the secret; in local development
-    /// mode a loopback caller (the host's own page) may ask without one. The user must be in the directory.
+    /// A token for a conversation as one user. A server sends the secret; in local development mode a
+    /// loopback caller (the host's own page) may ask without one. The user must be in the directory.
+    /// With <c>"resume": true</c> the token is for the person's most recent conversation (the page
+    /// reopened), else for a new one.
     /// </summary>
     private static async Task<IResult> GenerateAsync(HttpContext http, DirectLineTokens tokens, DirectLineConversations conversations,
         DirectoryService directory, IOptions<DirectLineOptions> options, IOptions<BotOptions> bot)
@@ -77,7 +90,7 @@ public static class DirectLineEndpoints
         }
 
         var body = await ReadJsonAsync(http);
-        var userId = body?["user"]?["id"]?.GetValue<string>()?.Trim();
+        var userId = body.Field("user").Field("id").Text()?.Trim();
         if (string.IsNullOrEmpty(userId) || userId.Length > 256)
         {
             return Error(HttpStatusCode.BadRequest, "BadArgument", "Name the user: {\"user\": {\"id\": \"<channel user id>\"}}.");
@@ -89,33 +102,34 @@ public static class DirectLineEndpoints
             return Error(HttpStatusCode.BadRequest, "BadArgument", $"There is no one with the channel user id '{userId}' in the directory.");
         }
 
-        var conversation = conversations.Create(caller.Person.ChannelUserId, caller.Person.DisplayName);
-        return Conversation(tokens, conversation, StatusCodes.Status200OK);
+        var resume = body?["resume"] is JsonValue flag && flag.TryGetValue<bool>(out var yes) && yes;
+        var conversation = (resume ? await conversations.LatestOfAsync(caller.Person.ChannelUserId, http.RequestAborted) : null)
+            ?? await conversations.CreateAsync(caller.Person.ChannelUserId, caller.Person.DisplayName, http.RequestAborted);
+        return await ConversationAsync(tokens, conversation, StatusCodes.Status200OK, http.RequestAborted);
     }
 
-    private static IResult Refresh(HttpContext http, DirectLineTokens tokens, DirectLineConversations conversations)
+    private static async Task<IResult> RefreshAsync(HttpContext http, DirectLineTokens tokens, DirectLineConversations conversations)
     {
-        var grant = tokens.Read(Bearer(http));
-        return grant is null ? Expired() : Conversation(tokens, conversations.Open(grant), StatusCodes.Status200OK);
+        var grant = await tokens.ReadAsync(Bearer(http), http.RequestAborted);
+        return grant is null ? Expired() : await ConversationAsync(tokens, await conversations.OpenAsync(grant, http.RequestAborted), StatusCodes.Status200OK, http.RequestAborted);
     }
 
     private static async Task<IResult> StartAsync(HttpContext http, DirectLineTokens tokens, DirectLineConversations conversations, DirectLineChannel channel)
     {
-        var grant = tokens.Read(Bearer(http));
+        var grant = await tokens.ReadAsync(Bearer(http), http.RequestAborted);
         if (grant is null)
         {
             return Error(HttpStatusCode.Forbidden, "BadArgument", "Start a conversation with a token from /v3/directline/tokens/generate; the token names the user.");
         }
 
-        var conversation = conversations.Open(grant);
-        var isNew = !conversation.Started;
+        var conversation = await conversations.OpenAsync(grant, http.RequestAborted);
         await channel.StartAsync(conversation, ServiceUrl(http), http.RequestAborted);
-        return Conversation(tokens, conversation, isNew ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+        return await ConversationAsync(tokens, conversation, conversation.Started ? StatusCodes.Status200OK : StatusCodes.Status201Created, http.RequestAborted);
     }
 
-    private static IResult Resume(string conversationId, HttpContext http, DirectLineTokens tokens, DirectLineConversations conversations)
+    private static async Task<IResult> ResumeAsync(string conversationId, HttpContext http, DirectLineTokens tokens, DirectLineConversations conversations)
     {
-        var grant = tokens.Read(Bearer(http));
+        var grant = await tokens.ReadAsync(Bearer(http), http.RequestAborted);
         if (grant is null)
         {
             return Expired();
@@ -123,21 +137,16 @@ public static class DirectLineEndpoints
 
         return grant.ConversationId != conversationId
             ? NotYours()
-            : Conversation(tokens, conversations.Open(grant), StatusCodes.Status200OK);
+            : await ConversationAsync(tokens, await conversations.OpenAsync(grant, http.RequestAborted), StatusCodes.Status200OK, http.RequestAborted);
     }
 
     private static async Task<IResult> PostActivityAsync(string conversationId, HttpContext http, DirectLineTokens tokens,
         DirectLineConversations conversations, DirectLineChannel channel, IOptions<BotOptions> bot)
     {
-        var grant = tokens.Read(Bearer(http));
+        var (grant, refusal) = await AuthorizeAsync(conversationId, http, tokens);
         if (grant is null)
         {
-            return Expired();
-        }
-
-        if (grant.ConversationId != conversationId)
-        {
-            return NotYours();
+            return refusal!;
         }
 
         if (http.Request.ContentLength > bot.Value.MaxRequestBodyBytes)
@@ -148,7 +157,13 @@ public static class DirectLineEndpoints
         Activity? posted;
         try
         {
-            posted = await JsonSerializer.DeserializeAsync<Activity>(http.Request.Body, BotJson.Options, http.RequestAborted);
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            if (ActivityValidation.TextProblem(document.RootElement) is { } textProblem)
+            {
+                return Error(HttpStatusCode.BadRequest, "BadArgument", textProblem);
+            }
+
+            posted = document.Deserialize<Activity>(BotJson.Options);
         }
         catch (JsonException)
         {
@@ -160,26 +175,28 @@ public static class DirectLineEndpoints
             return Error(HttpStatusCode.BadRequest, "BadArgument", "Post a message, event or typing activity.");
         }
 
-        var conversation = conversations.Open(grant);
+        if (ActivityValidation.ListProblem(posted) is { } listProblem)
+        {
+            return Error(HttpStatusCode.BadRequest, "BadArgument", listProblem);
+        }
+
+        var conversation = await conversations.OpenAsync(grant, http.RequestAborted);
+
         var id = await channel.PostAsync(conversation, posted, ServiceUrl(http), http.RequestAborted);
         return Results.Json(new ResourceResponse { Id = id }, BotJson.Options);
     }
 
-    private static IResult GetActivities(string conversationId, string? watermark, HttpContext http, DirectLineTokens tokens, DirectLineConversations conversations)
+    private static async Task<IResult> GetActivitiesAsync(string conversationId, string? watermark, HttpContext http, DirectLineTokens tokens, DirectLineConversations conversations)
     {
-        var grant = tokens.Read(Bearer(http));
+        var (grant, refusal) = await AuthorizeAsync(conversationId, http, tokens);
         if (grant is null)
         {
-            return Expired();
+            return refusal!;
         }
 
-        if (grant.ConversationId != conversationId)
-        {
-            return NotYours();
-        }
-
-        var from = int.TryParse(watermark, out var mark) ? mark : (int?)null;
-        var (activities, next) = conversations.Open(grant).Read(from);
+        var conversation = await conversations.OpenAsync(grant, http.RequestAborted);
+        var from = long.TryParse(watermark, out var mark) ? mark : (long?)null;
+        var (activities, next) = await conversations.ReadAsync(conversation.Id, from, http.RequestAborted);
         return Results.Json(new JsonObject
         {
             ["activities"] = new JsonArray(activities.Select(a => (JsonNode)a).ToArray()),
@@ -187,16 +204,28 @@ public static class DirectLineEndpoints
         });
     }
 
-    private static IResult Conversation(DirectLineTokens tokens, DirectLineConversation conversation, int status) =>
+    /// <summary>The grant of the request's token when it is for this conversation; else the error to answer.</summary>
+    internal static async Task<(DirectLineGrant? Grant, IResult? Refusal)> AuthorizeAsync(string conversationId, HttpContext http, DirectLineTokens tokens)
+    {
+        var grant = await tokens.ReadAsync(Bearer(http), http.RequestAborted);
+        if (grant is null)
+        {
+            return (null, Expired());
+        }
+
+        return grant.ConversationId != conversationId ? (null, NotYours()) : (grant, null);
+    }
+
+    private static async Task<IResult> ConversationAsync(DirectLineTokens tokens, DirectLineConversation conversation, int status, CancellationToken cancellationToken) =>
         Results.Json(new JsonObject
         {
             ["conversationId"] = conversation.Id,
-            ["token"] = tokens.Issue(conversation.Id, conversation.UserId, conversation.UserName),
+            ["token"] = await tokens.IssueAsync(conversation.Id, conversation.UserId, conversation.UserName, cancellationToken),
             ["expires_in"] = (int)tokens.Lifetime.TotalSeconds,
         }, statusCode: status);
 
     /// <summary>Where the bot's turns say they came from; replies never go there (they are kept for polling).</summary>
-    private static string ServiceUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}/v3/directline/";
+    internal static string ServiceUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}/v3/directline/";
 
     private static string? Bearer(HttpContext http)
     {
@@ -213,7 +242,7 @@ public static class DirectLineEndpoints
 
         try
         {
-            return await JsonSerializer.DeserializeAsync<JsonObject>(http.Request.Body, cancellationToken: http.RequestAborted);
+            return await JsonSerializer.DeserializeAsync<JsonNode>(http.Request.Body, cancellationToken: http.RequestAborted) as JsonObject;
         }
         catch (JsonException)
         {
@@ -225,6 +254,24 @@ public static class DirectLineEndpoints
 
     private static IResult NotYours() => Error(HttpStatusCode.Forbidden, "BadArgument", "The token is for another conversation.");
 
-    private static IResult Error(HttpStatusCode status, string code, string message) =>
+    internal static IResult Error(HttpStatusCode status, string code, string message) =>
         Results.Json(new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } }, statusCode: (int)status);
+}
+
+/// <summary>Removes expired and surplus Direct Line conversations now and then.</summary>
+internal sealed class DirectLineSweeper(DirectLineConversations conversations, IOptions<DirectLineOptions> options, TimeProvider time,
+    ILogger<DirectLineSweeper> logger, IHostApplicationLifetime lifetime) : PeriodicWorker(time, logger, lifetime)
+{
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override string Name => "Direct Line clean-up";
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var removed = await conversations.SweepAsync(cancellationToken);
+        if (removed > 0)
+        {
+            logger.LogInformation("Removed {Count} idle Direct Line conversations", removed);
+        }
+    }
 }

@@ -11,13 +11,15 @@ namespace BotHost.DirectLine;
 /// Teams-only card actions made pressable in Web Chat. Both the channel's turns and proactive
 /// messages (see <see cref="DirectLineInProcessChannel"/>) write through it.
 /// </summary>
-public sealed class DirectLineTranscript(TimeProvider time, ILogger<DirectLineTranscript> logger)
+public sealed class DirectLineTranscript(DirectLineConversations conversations, TimeProvider time, ILogger<DirectLineTranscript> logger)
 {
     public Sink SinkFor(DirectLineConversation conversation) => new(conversation, this);
 
-    public void ReplaceCard(DirectLineConversation conversation, string messageId, int attachmentIndex, JsonObject card, string? text = null)
+    private DirectLineConversations Conversations => conversations;
+
+    public async Task ReplaceCardAsync(DirectLineConversation conversation, string messageId, int attachmentIndex, JsonObject card, string? text, CancellationToken cancellationToken)
     {
-        var current = conversation.Find(messageId)?.Deserialize<Activity>(BotJson.Options);
+        var current = (await conversations.FindActivityAsync(conversation.Id, messageId, cancellationToken))?.Deserialize<Activity>(BotJson.Options);
         if (current is null)
         {
             logger.LogWarning("No Direct Line message {ActivityId} to put the updated card in", messageId);
@@ -37,30 +39,29 @@ public sealed class DirectLineTranscript(TimeProvider time, ILogger<DirectLineTr
 
         current.Attachments = attachments;
         current.Text = text ?? current.Text;
-        Store(conversation, current);
+        await StoreAsync(conversation, current, cancellationToken);
     }
 
     /// <summary>Stores a bot activity for the client: addressed, with Teams-only actions made pressable in Web Chat.</summary>
-    public void Store(DirectLineConversation conversation, Activity activity)
+    public async Task<string> StoreAsync(DirectLineConversation conversation, Activity activity, CancellationToken cancellationToken)
     {
-        activity.Id ??= conversation.NextActivityId();
         activity.Timestamp ??= time.GetUtcNow();
         activity.ChannelId = DirectLineChannel.ChannelId;
         activity.From = new ChannelAccount { Id = DirectLineChannel.BotId, Name = DirectLineChannel.BotName, Role = "bot" };
         activity.Recipient = DirectLineChannel.User(conversation);
         activity.Conversation = new ConversationAccount { Id = conversation.Id };
-        if (activity.Attachments is { } attachments)
+        // The card's buttons name the message they are on, so they are rewritten once its id is known.
+        return await conversations.AppendAsync(conversation.Id, activity, cancellationToken, stored =>
         {
+            var attachments = stored.Attachments ?? [];
             for (var i = 0; i < attachments.Count; i++)
             {
                 if (attachments[i].ContentType == Attachment.AdaptiveCardContentType && attachments[i].Content is JsonObject card)
                 {
-                    attachments[i] = Attachment.AdaptiveCard(ForWebChat(card, activity.Id, i));
+                    attachments[i] = Attachment.AdaptiveCard(ForWebChat(card, stored.Id!, i));
                 }
             }
-        }
-
-        conversation.Append(activity);
+        });
     }
 
     /// <summary>Action.Execute → Action.Submit that names the verb and the card; dialog buttons name their message.</summary>
@@ -119,38 +120,32 @@ public sealed class DirectLineTranscript(TimeProvider time, ILogger<DirectLineTr
         /// <summary>Messages the bot updated in this turn.</summary>
         public HashSet<string> Updated { get; } = [];
 
-        public Task<ResourceResponse> SendAsync(Activity activity, CancellationToken cancellationToken)
+        public async Task<ResourceResponse> SendAsync(Activity activity, CancellationToken cancellationToken)
         {
             activity.Id = null;
-            channel.Store(conversation, activity);
-            return Task.FromResult(new ResourceResponse { Id = activity.Id });
+            return new ResourceResponse { Id = await channel.StoreAsync(conversation, activity, cancellationToken) };
         }
 
-        public Task<ResourceResponse> UpdateAsync(Activity activity, CancellationToken cancellationToken)
+        public async Task<ResourceResponse> UpdateAsync(Activity activity, CancellationToken cancellationToken)
         {
-            var original = conversation.Find(activity.Id!);
-            if (original is null)
-            {
-                throw new InvalidOperationException($"There is no activity {activity.Id} in this conversation to update.");
-            }
+            var original = await channel.Conversations.FindActivityAsync(conversation.Id, activity.Id!, cancellationToken)
+                ?? throw new InvalidOperationException($"There is no activity {activity.Id} in this conversation to update.");
 
             // Keep the original time, so the client keeps the message where it was.
             activity.Timestamp = original["timestamp"]?.Deserialize<DateTimeOffset>(BotJson.Options);
-            channel.Store(conversation, activity);
+            await channel.StoreAsync(conversation, activity, cancellationToken);
             Updated.Add(activity.Id!);
-            return Task.FromResult(new ResourceResponse { Id = activity.Id });
+            return new ResourceResponse { Id = activity.Id };
         }
 
-        public Task DeleteAsync(string activityId, CancellationToken cancellationToken)
+        public async Task DeleteAsync(string activityId, CancellationToken cancellationToken)
         {
-            var original = conversation.Find(activityId);
+            var original = await channel.Conversations.FindActivityAsync(conversation.Id, activityId, cancellationToken);
             if (original is not null)
             {
                 original["type"] = ActivityTypes.MessageDelete;
-                conversation.Append(original.Deserialize<Activity>(BotJson.Options)!);
+                await channel.Conversations.AppendAsync(conversation.Id, original.Deserialize<Activity>(BotJson.Options)!, cancellationToken);
             }
-
-            return Task.CompletedTask;
         }
     }
 }

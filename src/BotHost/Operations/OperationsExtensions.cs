@@ -6,7 +6,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using BotHost.Admin;
+using PartnerAssistant;
 using PartnerAssistant.Conversation;
+using PartnerAssistant.Hosting;
 using PartnerAssistant.Conversation.Routing;
 using PartnerAssistant.People;
 
@@ -50,6 +53,7 @@ public static class OperationsExtensions
                 }
             });
 
+        builder.Services.AddOptions<RequestLimitsOptions>().Bind(builder.Configuration.GetSection(RequestLimitsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<LocalGatewayLauncher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LocalGatewayLauncher>());
 
@@ -90,21 +94,33 @@ public static class OperationsExtensions
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
         });
 
-    /// <summary>Says where the host listens and how to talk to it, and warns loudly in local development mode.</summary>
+    /// <summary>Says where the host listens and how to talk to it (the chat page, the dashboard, the Playground),
+    /// and warns loudly in local development mode.</summary>
     public static void AnnounceOnStart(this WebApplication app) =>
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PartnerAssistant");
             var bot = app.Services.GetRequiredService<IOptions<BotOptions>>().Value;
-            var address = app.Urls.FirstOrDefault() ?? "http://localhost:3978";
-            logger.LogInformation("Partner Assistant is listening on {Address}: Bot Framework messages at {Address}/api/messages, health at {Address}/health", address, address, address);
+            var links = app.Services.GetRequiredService<PublicLinks>();
+            var address = app.Urls.FirstOrDefault() ?? PublicLinks.DefaultAddress;
+            logger.LogInformation("Partner Assistant is listening on {Address}: Bot Framework messages at {Messages}, health at {Health}",
+                address, links.To("api/messages"), links.To("health"));
             if (bot.IsLocalDevelopmentMode)
             {
                 logger.LogWarning(
                     "LOCAL DEVELOPMENT MODE: no Bot:MicrosoftAppId is configured, so requests are NOT authenticated and only loopback clients are accepted. " +
                     "Set Bot__MicrosoftAppId, Bot__MicrosoftAppPassword and Bot__MicrosoftAppTenantId before exposing this host.");
+                var playground = app.Services.GetRequiredService<IOptions<DirectoryOptions>>().Value.PlaygroundUser;
                 logger.LogInformation(
-                    "Try it: npx @microsoft/m365agentsplayground -e {Address}/api/messages -c msteams, or POST an activity with deliveryMode \"expectReplies\" (see README)", address);
+                    "Try it: Web Chat at {WebChat} (choose a demo person), the program dashboard at {Dashboard}, the admin API reference at {ApiReference}, " +
+                    "the Agents Playground with npx @microsoft/m365agentsplayground -e {Messages} -c msteams (its user speaks as {PlaygroundUser}), " +
+                    "or POST an activity with deliveryMode \"expectReplies\" (see README)",
+                    links.To(""), links.To("dashboard"), links.To(AdminApiReference.PagePath), links.To("api/messages"),
+                    string.IsNullOrEmpty(playground) ? "nobody: Directory:PlaygroundUser is empty" : playground);
+            }
+            else
+            {
+                logger.LogInformation("Web Chat at {WebChat} (with a Direct Line token from a portal's server), the program dashboard at {Dashboard}", links.To(""), links.To("dashboard"));
             }
         });
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using BotFramework;
+using BotHost.DirectLine;
 using BotHost.Teams;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -44,12 +45,14 @@ public static class WebChatPage
         app.MapGet("/icon.png", () => Results.Bytes(icon, "image/png"));
     }
 
-    /// <summary>The people a visitor may chat as: everyone active in the directory, in local development mode only.</summary>
-    private static async Task<IResult> ListPeopleAsync(HttpContext http, DirectoryService directory, IOptions<BotOptions> bot)
+    /// <summary>The people a visitor may chat as: everyone active in the directory, in local development mode only;
+    /// and which files the page may upload, so it can say why a file is refused before sending it.</summary>
+    private static async Task<IResult> ListPeopleAsync(HttpContext http, DirectoryService directory, IOptions<BotOptions> bot, DirectLineUploads rules)
     {
+        var uploads = new { accept = rules.Extensions, maxBytes = rules.MaxFileBytes };
         if (!bot.Value.IsLocalDevelopmentMode || http.Connection.RemoteIpAddress is not { } address || !IPAddress.IsLoopback(address))
         {
-            return Results.Json(new { localDevelopment = false, people = Array.Empty<object>() });
+            return Results.Json(new { localDevelopment = false, people = Array.Empty<object>(), uploads });
         }
 
         var organisations = (await directory.ListOrganisationsAsync(http.RequestAborted)).ToDictionary(o => o.Id);
@@ -57,6 +60,7 @@ public static class WebChatPage
         return Results.Json(new
         {
             localDevelopment = true,
+            uploads,
             people = people.Where(p => p.Active).Select(p => new
             {
                 id = p.ChannelUserId,

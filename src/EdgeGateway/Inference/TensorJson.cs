@@ -21,7 +21,7 @@ public static class TensorJson
 
     public static JsonObject Run(ServedModel model, JsonObject body, CancellationToken cancellationToken)
     {
-        var role = body["network"]?.GetValue<string>();
+        var role = OptionalText(body["network"], $"'network' names one of the networks of model '{model.Name}' as text: {string.Join(", ", model.Networks.Select(n => n.Role))}.");
         var network = role is null ? model.Networks[0] : model.Networks.FirstOrDefault(n => n.Role == role)
             ?? throw new InferenceRequestException($"Model '{model.Name}' has no network '{role}'; it has {string.Join(", ", model.Networks.Select(n => n.Role))}.");
         var given = (JsonObject)body["inputs"]!;
@@ -70,7 +70,7 @@ public static class TensorJson
     private static OrtValue Parse(string name, JsonObject tensor, TensorSpec spec, NodeMetadata metadata)
     {
         var expected = $"{spec.Type} {spec.ShapeText()}";
-        var type = tensor["type"]?.GetValue<string>() ?? spec.Type;
+        var type = OptionalText(tensor["type"], $"Input '{name}': 'type' is the element type as text, here {spec.Type}.") ?? spec.Type;
         if (type != spec.Type)
         {
             throw new InferenceRequestException($"Input '{name}' expects {expected}; got type {type}.");
@@ -234,6 +234,15 @@ public static class TensorJson
             ["data"] = data,
         };
     }
+
+    /// <summary>A field that may be left out but, when given, must be text; anything else is the client's mistake (400).</summary>
+    private static string? OptionalText(JsonNode? node, string problem) =>
+        node switch
+        {
+            null => null,
+            JsonValue value when value.GetValueKind() == JsonValueKind.String && value.TryGetValue<string>(out var text) => text,
+            _ => throw new InferenceRequestException(problem),
+        };
 
     private static string ShapeText(long[] shape) => "[" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
 

@@ -17,14 +17,23 @@ public sealed class AdaptiveCardActionHandler(ILogger<AdaptiveCardActionHandler>
 
     public async Task<InvokeResponse> HandleAsync(AssistantTurn turn, AssistantBot bot, CancellationToken cancellationToken)
     {
-        var action = turn.Activity.Value?["action"] as JsonObject;
-        var verb = action?["verb"]?.GetValue<string>();
-        if (string.IsNullOrEmpty(verb))
+        // Universal Actions report a bad request in the response body (HTTP 200), so Teams shows the reason.
+        if (turn.Activity.Value.Field("action") is not JsonObject action)
+        {
+            return Error(400, "BadRequest", "The invoke's value has no 'action' object.");
+        }
+
+        if (action.Field("verb").Text() is not { Length: > 0 } verb)
         {
             return Error(400, "BadRequest", "The card action has no verb.");
         }
 
-        var data = action?["data"] as JsonObject ?? [];
+        if (action["data"] is not (null or JsonObject))
+        {
+            return Error(400, "BadRequest", "The card action's 'data' must be an object.");
+        }
+
+        var data = action["data"] as JsonObject ?? [];
         var reply = await bot.RunIntentAsync(turn, verb, new KernelArguments { ["utterance"] = "", ["value"] = data.ToJsonString() }, cancellationToken);
         if (reply.Cards.Count > 0 && turn.Activity.ReplyToId is { Length: > 0 } cardMessageId)
         {

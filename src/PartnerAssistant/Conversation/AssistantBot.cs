@@ -23,7 +23,9 @@ namespace PartnerAssistant.Conversation;
 public sealed class AssistantBot(
     DirectoryService directory,
     ConversationStore store,
+    PendingConfirmationStore confirmations,
     IntentRouter router,
+    ConversationRouter conversation,
     IntentCatalog intents,
     PluginCatalog plugins,
     HelpPlugin help,
@@ -35,7 +37,7 @@ public sealed class AssistantBot(
     IHostApplicationLifetime? lifetime = null) : IBot
 {
     public const string ConfirmIntent = "Conversation.Confirm";
-    private static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(30);
+    private static readonly TimeSpan PendingLifetime = PendingConfirmationStore.Lifetime;
     private readonly Dictionary<string, IInvokeHandler> _invokeHandlers = invokeHandlers.ToDictionary(h => h.Name, StringComparer.OrdinalIgnoreCase);
 
     public async Task OnTurnAsync(ITurnContext turn, CancellationToken cancellationToken)
@@ -91,8 +93,12 @@ public sealed class AssistantBot(
         var state = turn.State;
         if (reply.Confirmation is { } confirmation)
         {
-            state.Confirmation = confirmation with { AskedAt = time.GetUtcNow() };
-            reply = reply.WithCard(ConfirmationCard(confirmation));
+            // The card is built from what is stored: the arguments that run on yes and the fields they write.
+            var facts = confirmation.Facts.Count > 0
+                ? confirmation.Facts
+                : ConfirmationCard.FromArguments(plugins.TryGetFunction(confirmation.Intent, out var function) ? function : null, confirmation.Arguments);
+            var stored = await confirmations.CreateAsync(turn.ConversationKey, turn.Caller.Person.Id, confirmation, facts, cancellationToken);
+            reply = reply.WithCard(ConfirmationCard.Build(stored, turn.Caller.Person.DisplayName)) with { Confirmation = null };
         }
 
         await send(ToActivity(reply), cancellationToken);
@@ -109,11 +115,15 @@ public sealed class AssistantBot(
         var state = turn.State;
         var now = time.GetUtcNow();
         var submitted = turn.Activity.Value as JsonObject;
-        var action = submitted?["action"]?.GetValue<string>();
+        var action = submitted.Field("action").Text();
 
         if (action == ConfirmIntent)
         {
-            return await ResolveConfirmationAsync(turn, submitted?["answer"]?.GetValue<string>() == "yes", cancellationToken);
+            // A press answers the card it is on, and nothing else.
+            var id = CardData.Text(submitted, "confirmationId");
+            return id is null
+                ? AssistantReply.Say("That confirmation card is out of date; nothing was changed. Ask again if you still want it.")
+                : await ResolveConfirmationAsync(turn, id, CardData.Text(submitted, "answer") == "yes", cancellationToken);
         }
 
         if (action is not null)
@@ -129,19 +139,15 @@ public sealed class AssistantBot(
                 : AssistantReply.Say("I didn't get any text. What can I help you with?");
         }
 
-        if (state.Confirmation is { } pending)
+        // A typed yes or no answers the person's own latest card; writing about something else closes it.
+        if (await confirmations.LatestOpenAsync(turn.ConversationKey, turn.Caller.Person.Id, cancellationToken) is { } pending)
         {
-            if (now - pending.AskedAt < PendingLifetime && Answers.IsYes(turn.Utterance))
+            if (Answers.IsYes(turn.Utterance) || Answers.IsNo(turn.Utterance))
             {
-                return await ResolveConfirmationAsync(turn, true, cancellationToken);
+                return await ResolveConfirmationAsync(turn, pending.Id, Answers.IsYes(turn.Utterance), cancellationToken);
             }
 
-            if (now - pending.AskedAt < PendingLifetime && Answers.IsNo(turn.Utterance))
-            {
-                return await ResolveConfirmationAsync(turn, false, cancellationToken);
-            }
-
-            state.Confirmation = null;
+            await confirmations.DropOpenAsync(turn.ConversationKey, turn.Caller.Person.Id, cancellationToken);
         }
 
         if (state.Clarification is { } clarification)
@@ -162,8 +168,13 @@ public sealed class AssistantBot(
             }
         }
 
+        if (conversation.Refusal(turn.Utterance) is { } refusal)
+        {
+            return AssistantReply.Say(refusal);
+        }
+
         return languageModel is null
-            ? await RunRoutedAsync(turn, turn.Utterance, cancellationToken)
+            ? await RunPlannedAsync(turn, cancellationToken)
             : await AnswerWithLanguageModelAsync(languageModel, turn, stateBefore, cancellationToken);
     }
 
@@ -270,6 +281,43 @@ public sealed class AssistantBot(
     private static bool CanAnswerLater(Activity activity) =>
         activity.DeliveryMode != DeliveryModes.ExpectReplies && Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out _);
 
+    /// <summary>Free text without a language model: the conversation router's plan, each step run in order and the replies
+    /// combined (two questions, two answers), under "Showing results for…" when a spelling correction changed what was asked.</summary>
+    private async Task<AssistantReply> RunPlannedAsync(AssistantTurn turn, CancellationToken cancellationToken)
+    {
+        var plan = await conversation.PlanAsync(turn.Caller, turn.Utterance, turn.State, cancellationToken);
+        if (plan.Reply is { } refusal)
+        {
+            return AssistantReply.Say(refusal);
+        }
+
+        var replies = new List<AssistantReply>();
+        foreach (var step in plan.Steps)
+        {
+            logger.LogInformation("Planned {Step} {Intent}", step.Kind, step.Intent?.Id);
+            switch (step)
+            {
+                case { Kind: StepKind.Run, Intent: { } intent }:
+                    turn.RememberEmbedding(step.Text, step.Vector);
+                    var reply = await RunIntentAsync(turn, intent.Id, new KernelArguments { ["utterance"] = step.Text }, cancellationToken);
+                    replies.Add(step.Offers.Count == 0 ? reply : reply with { Suggestions = [.. reply.Suggestions, .. step.Offers] });
+                    break;
+                case { Kind: StepKind.NotFound, Reply: { } notFound }:
+                    replies.Add(AssistantReply.Say(notFound));
+                    break;
+                case { Kind: StepKind.Clarify, Candidates.Count: > 0 }:
+                    replies.Add(Clarify(turn, step.Text, step.Candidates));
+                    break;
+                default:
+                    replies.Add(AssistantReply.Say("Sorry, I can't help with that yet.\n\n" + help.Welcome(turn.Caller, greet: false)));
+                    break;
+            }
+        }
+
+        var combined = AssistantReply.Combine(replies);
+        return plan.Understood is { } understood ? combined with { Text = $"Showing results for \"{understood}\".\n\n{combined.Text}" } : combined;
+    }
+
     private async Task<AssistantReply> RunRoutedAsync(AssistantTurn turn, string utterance, CancellationToken cancellationToken) =>
         await RunDecisionAsync(turn, await router.RouteAsync(utterance, turn.Caller.Role, cancellationToken), cancellationToken);
 
@@ -281,35 +329,57 @@ public sealed class AssistantBot(
             case RouteKind.Run:
                 return await RunIntentAsync(turn, decision.Intent!.Id, new KernelArguments { ["utterance"] = turn.Utterance }, cancellationToken);
             case RouteKind.Clarify:
-                turn.State.Clarification = new PendingClarification(turn.Utterance, decision.Candidates.Select(c => c.Intent.Id).ToList(), time.GetUtcNow());
-                var options = decision.Candidates.Select((c, i) => $"{i + 1}. {c.Intent.Summary}");
-                return AssistantReply.Say("I'm not sure which you meant. Did you want to:\n\n" + string.Join("\n", options) + "\n\nAnswer with a number, or rephrase.")
-                    .WithSuggestions(decision.Candidates.Select(c => c.Intent.Summary).ToArray());
+                return Clarify(turn, turn.Utterance, decision.Candidates);
             default:
                 return AssistantReply.Say("Sorry, I can't help with that yet.\n\n" + help.Welcome(turn.Caller, greet: false));
         }
     }
 
-    private async Task<AssistantReply> ResolveConfirmationAsync(AssistantTurn turn, bool confirmed, CancellationToken cancellationToken)
+    private AssistantReply Clarify(AssistantTurn turn, string utterance, IReadOnlyList<IntentScore> candidates)
     {
-        var pending = turn.State.Confirmation;
-        turn.State.Confirmation = null;
-        if (pending is null || time.GetUtcNow() - pending.AskedAt >= PendingLifetime)
+        turn.State.Clarification = new PendingClarification(utterance, candidates.Select(c => c.Intent.Id).ToList(), time.GetUtcNow());
+        var options = candidates.Select((c, i) => $"{i + 1}. {c.Intent.Summary}");
+        return AssistantReply.Say("I'm not sure which you meant. Did you want to:\n\n" + string.Join("\n", options) + "\n\nAnswer with a number, or rephrase.")
+            .WithSuggestions(candidates.Select(c => c.Intent.Summary).ToArray());
+    }
+
+    /// <summary>
+    /// Answers one stored confirmation. Taking it is one conditional UPDATE, so of any number of concurrent yeses
+    /// exactly one runs the write — with the stored arguments only (nothing of the answering message).
+    /// </summary>
+    private async Task<AssistantReply> ResolveConfirmationAsync(AssistantTurn turn, string confirmationId, bool confirmed, CancellationToken cancellationToken)
+    {
+        var attempt = await confirmations.ConsumeAsync(confirmationId, turn.ConversationKey, turn.Caller.Person.Id,
+            confirmed ? ConfirmationOutcome.Confirmed : ConfirmationOutcome.Cancelled, cancellationToken);
+        var pending = attempt.Confirmation;
+        switch (attempt.Result)
         {
-            return AssistantReply.Say("There is nothing waiting for your confirmation any more. Ask again if you still want it.");
+            case ConsumeResult.SomeoneElses:
+                logger.LogWarning("{Person} answered a confirmation that waits for {Owner}", turn.Caller.Person.Id, pending!.PersonId);
+                return AssistantReply.Say("That confirmation is someone else's: only the person who asked for the change can answer it. Nothing was changed.");
+            case ConsumeResult.AlreadyAnswered when pending!.Outcome == ConfirmationOutcome.Confirmed:
+                return AssistantReply.Say($"That was already confirmed ({pending.Summary}); it is done once, so nothing more was changed.");
+            case ConsumeResult.AlreadyAnswered when pending!.Outcome == ConfirmationOutcome.Cancelled:
+                return AssistantReply.Say($"That was already cancelled ({pending.Summary}). Ask again if you want it after all.");
+            case ConsumeResult.Taken:
+                break;
+            default:
+                return AssistantReply.Say("There is nothing waiting for your confirmation any more. Ask again if you still want it.");
         }
 
         if (!confirmed)
         {
-            return AssistantReply.Say($"Cancelled: {pending.Summary}. Nothing was changed.");
+            return AssistantReply.Say($"Cancelled: {pending!.Summary}. Nothing was changed.");
         }
 
-        var arguments = new KernelArguments { ["utterance"] = turn.Utterance, ["confirmed"] = "true" };
+        logger.LogInformation("{Person} confirmed {Intent} ({Confirmation})", turn.Caller.Person.Id, pending!.Intent, pending.Id);
+        var arguments = new KernelArguments { ["utterance"] = "" };
         foreach (var (name, value) in pending.Arguments)
         {
             arguments[name] = value;
         }
 
+        arguments[ToolCallGuard.ConfirmedArgument] = "true";
         return await RunIntentAsync(turn, pending.Intent, arguments, cancellationToken);
     }
 
@@ -423,13 +493,6 @@ public sealed class AssistantBot(
 
         return activity;
     }
-
-    private static JsonObject ConfirmationCard(PendingConfirmation confirmation) =>
-        AdaptiveCardBuilder.Create()
-            .Text($"Please confirm: {confirmation.Summary}", weight: "Bolder")
-            .Submit("Yes, go ahead", ConfirmIntent, new JsonObject { ["answer"] = "yes" }, style: "positive")
-            .Submit("No, cancel", ConfirmIntent, new JsonObject { ["answer"] = "no" })
-            .Build();
 
     private static Activity NotRegistered(ChannelAccount? who)
     {

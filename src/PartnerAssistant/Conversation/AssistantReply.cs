@@ -21,4 +21,14 @@ public sealed record AssistantReply(string Text)
     public AssistantReply WithCard(JsonObject card) => this with { Cards = [.. Cards, card] };
 
     public AssistantReply WithSuggestions(params string[] suggestions) => this with { Suggestions = suggestions };
+
+    /// <summary>One reply for a message that asked several things: the texts in order, every card (each answer keeps its
+    /// sources), the suggestions of all, and the first write waiting for a "yes" (one write per turn).</summary>
+    public static AssistantReply Combine(IReadOnlyList<AssistantReply> replies) =>
+        replies.Count == 1 ? replies[0] : new AssistantReply(string.Join("\n\n", replies.Select(r => r.Text).Where(t => t.Length > 0)))
+        {
+            Cards = [.. replies.SelectMany(r => r.Cards)],
+            Suggestions = [.. replies.SelectMany(r => r.Suggestions).Distinct().Take(4)],
+            Confirmation = replies.Select(r => r.Confirmation).FirstOrDefault(c => c is not null),
+        };
 }

@@ -26,4 +26,22 @@ public static class CardData
     /// <summary>A field as trimmed text; null when missing, not a value, or blank.</summary>
     public static string? Text(JsonObject? data, string name) =>
         data?[name] is JsonValue v && v.ToString().Trim() is { Length: > 0 } s ? s : null;
+
+    /// <summary>
+    /// The form's data with a <c>submissionKey</c>: its own, or, for a form without one, one derived from who submits
+    /// it and what it says — so the same form submitted twice, or concurrently, is recognised as one submission.
+    /// </summary>
+    public static JsonObject WithSubmissionKey(JsonObject submitted, string personId)
+    {
+        if (Text(submitted, "submissionKey") is not null)
+        {
+            return submitted;
+        }
+
+        var keyed = (JsonObject)submitted.DeepClone();
+        keyed.Remove("submissionKey");
+        var content = System.Text.Encoding.UTF8.GetBytes(personId + "\n" + keyed.ToJsonString());
+        keyed["submissionKey"] = "form-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content))[..32];
+        return keyed;
+    }
 }

@@ -3,8 +3,9 @@ using PartnerAssistant.Hosting;
 
 namespace PartnerAssistant.Conversation;
 
-/// <summary>Conversation and user state, conversation references for proactive messages, and
-/// the ids of activities already processed (so a channel's re-delivery is not answered twice).</summary>
+/// <summary>Conversation and user state, conversation references for proactive messages, the
+/// ids of activities already processed (so a channel's re-delivery is not answered twice), and the
+/// writes waiting for a person's yes (<see cref="PendingConfirmationStore"/>).</summary>
 public class ConversationDbContext(DbContextOptions options) : DbContext(options)
 {
     public const string HistoryTable = "__migrations_conversation";
@@ -12,6 +13,7 @@ public class ConversationDbContext(DbContextOptions options) : DbContext(options
     public DbSet<StateRow> States => Set<StateRow>();
     public DbSet<ConversationReferenceRow> References => Set<ConversationReferenceRow>();
     public DbSet<ProcessedActivityRow> ProcessedActivities => Set<ProcessedActivityRow>();
+    public DbSet<PendingConfirmationRow> PendingConfirmations => Set<PendingConfirmationRow>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -47,6 +49,24 @@ public class ConversationDbContext(DbContextOptions options) : DbContext(options
             processed.Property(p => p.ExpiresAtMs).HasColumnName("expires_at_ms");
             processed.HasIndex(p => p.ExpiresAtMs);
         });
+        model.Entity<PendingConfirmationRow>(pending =>
+        {
+            pending.ToTable("pending_confirmations");
+            pending.HasKey(p => p.Id);
+            pending.Property(p => p.Id).HasColumnName("id").HasMaxLength(32);
+            pending.Property(p => p.ConversationKey).HasColumnName("conversation_key").HasMaxLength(500);
+            pending.Property(p => p.PersonId).HasColumnName("person_id").HasMaxLength(64);
+            pending.Property(p => p.Intent).HasColumnName("intent").HasMaxLength(200);
+            pending.Property(p => p.ArgumentsJson).HasColumnName("arguments_json");
+            pending.Property(p => p.Summary).HasColumnName("summary");
+            pending.Property(p => p.FactsJson).HasColumnName("facts_json");
+            pending.Property(p => p.CreatedAtMs).HasColumnName("created_at_ms");
+            pending.Property(p => p.ExpiresAtMs).HasColumnName("expires_at_ms");
+            pending.Property(p => p.ConsumedAtMs).HasColumnName("consumed_at_ms");
+            pending.Property(p => p.Outcome).HasColumnName("outcome").HasMaxLength(16);
+            pending.HasIndex(p => new { p.ConversationKey, p.PersonId, p.CreatedAtMs });
+            pending.HasIndex(p => p.CreatedAtMs);
+        });
     }
 }
 
@@ -75,6 +95,26 @@ public sealed class ProcessedActivityRow
 {
     public required string Key { get; set; }
     public long ExpiresAtMs { get; set; }
+}
+
+/// <summary>One write waiting for one person's answer: exactly the arguments that run on yes, and the fields the card showed.</summary>
+public sealed class PendingConfirmationRow
+{
+    public required string Id { get; set; }
+    public required string ConversationKey { get; set; }
+    public required string PersonId { get; set; }
+    public required string Intent { get; set; }
+    public required string ArgumentsJson { get; set; }
+    public required string Summary { get; set; }
+    public required string FactsJson { get; set; }
+    public long CreatedAtMs { get; set; }
+    public long ExpiresAtMs { get; set; }
+
+    /// <summary>Null while it waits; set once, by the one answer (or supersession) that takes it.</summary>
+    public long? ConsumedAtMs { get; set; }
+
+    /// <summary>A <see cref="ConfirmationOutcome"/> name once consumed.</summary>
+    public string? Outcome { get; set; }
 }
 
 public sealed class SqliteConversationDbContext(DbContextOptions<SqliteConversationDbContext> options) : ConversationDbContext(options);

@@ -17,6 +17,7 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, TimeProvider 
 {
     private const string ConversationScope = "conversation";
     private const string UserScope = "user";
+    private const string PersonalScope = "personal";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // References already stored by this process: most turns need no write.
@@ -35,6 +36,18 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, TimeProvider 
 
     public Task SaveUserAsync<T>(string personId, T state, CancellationToken cancellationToken) =>
         SaveAsync(UserScope, personId, state, cancellationToken);
+
+    /// <summary>What one person keeps in one conversation (the language model's history of their turns): in a group
+    /// chat every person has their own, so nothing one person was shown reaches another's context.</summary>
+    public Task<T> LoadPersonalAsync<T>(string conversationKey, string personId, CancellationToken cancellationToken) where T : new() =>
+        LoadAsync<T>(PersonalScope, PersonalKey(conversationKey, personId), cancellationToken);
+
+    public Task SavePersonalAsync<T>(string conversationKey, string personId, T state, CancellationToken cancellationToken) =>
+        SaveAsync(PersonalScope, PersonalKey(conversationKey, personId), state, cancellationToken);
+
+    // A conversation id can be long; its hash keeps the key within the column.
+    private static string PersonalKey(string conversationKey, string personId) =>
+        $"{personId}\n{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(conversationKey)))}";
 
     private async Task<T> LoadAsync<T>(string scope, string key, CancellationToken cancellationToken) where T : new()
     {

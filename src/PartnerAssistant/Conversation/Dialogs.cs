@@ -53,8 +53,14 @@ public sealed class DialogRouter(IEnumerable<IDialogProvider> providers, ILogger
 
     public async Task<InvokeResponse> RunAsync(AssistantTurn turn, bool submit, CancellationToken cancellationToken)
     {
-        var data = turn.Activity.Value?["data"] as JsonObject ?? [];
-        var dialogId = data[AdaptiveCardBuilder.DialogDataKey]?.GetValue<string>();
+        var value = turn.Activity.Value;
+        if (value is not (null or JsonObject) || value.Field("data") is not (null or JsonObject) || value.Field("data").IsNotText(AdaptiveCardBuilder.DialogDataKey))
+        {
+            return InvokeResponse.BadRequest($"A {(submit ? "task/submit" : "task/fetch")} value is an object whose 'data' is an object naming the dialog as text.");
+        }
+
+        var data = value.Field("data") as JsonObject ?? [];
+        var dialogId = data.Field(AdaptiveCardBuilder.DialogDataKey).Text();
         if (dialogId is null || !_providers.TryGetValue(dialogId, out var provider))
         {
             logger.LogWarning("No dialog {DialogId} for a {Kind}", dialogId, submit ? "task/submit" : "task/fetch");
@@ -103,7 +109,7 @@ public sealed class DialogRouter(IEnumerable<IDialogProvider> providers, ILogger
     private static JsonObject MarkSubmits(JsonObject card, string dialogId)
     {
         var copy = card.DeepClone().AsObject();
-        foreach (var action in Descendants(copy).Where(o => o["type"]?.GetValue<string>() == "Action.Submit").ToList())
+        foreach (var action in Descendants(copy).Where(o => o.Field("type").Text() == "Action.Submit").ToList())
         {
             var data = action["data"] as JsonObject ?? [];
             data[AdaptiveCardBuilder.DialogDataKey] ??= dialogId;

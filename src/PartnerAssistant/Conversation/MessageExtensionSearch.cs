@@ -104,14 +104,19 @@ public sealed class MessageExtensionQueryHandler(MessageExtensionSearcher search
 
     public async Task<InvokeResponse> HandleAsync(AssistantTurn turn, AssistantBot bot, CancellationToken cancellationToken)
     {
+        if (Problem(turn.Activity.Value) is { } problem)
+        {
+            return InvokeResponse.BadRequest(problem);
+        }
+
         var value = turn.Activity.Value as JsonObject;
-        var parameters = value?["parameters"] as JsonArray ?? [];
-        var initialRun = parameters.Any(p => p?["name"]?.GetValue<string>() == "initialRun");
+        var parameters = value.Field("parameters") as JsonArray ?? [];
+        var initialRun = parameters.Any(p => p.Field("name").Text() == "initialRun");
         // The manifest names the parameter "query"; a client that does not read the manifest (the Agents
         // Playground) sends its own name, so any single parameter is the query.
-        var query = initialRun ? "" : (parameters.FirstOrDefault(p => p?["name"]?.GetValue<string>() == QueryParameter) ?? parameters.FirstOrDefault())?["value"]?.ToString() ?? "";
-        var skip = value?["queryOptions"]?["skip"]?.GetValue<int>() ?? 0;
-        var count = value?["queryOptions"]?["count"]?.GetValue<int>() ?? 25;
+        var query = initialRun ? "" : (parameters.FirstOrDefault(p => p.Field("name").Text() == QueryParameter) ?? parameters.FirstOrDefault()).Field("value")?.ToString() ?? "";
+        var skip = value.Field("queryOptions").Field("skip").Integer() ?? 0;
+        var count = value.Field("queryOptions").Field("count").Integer() ?? 25;
 
         var results = await searcher.SearchAsync(turn.Caller, query.Trim(), skip, count, cancellationToken);
         var attachments = new JsonArray();
@@ -133,6 +138,28 @@ public sealed class MessageExtensionQueryHandler(MessageExtensionSearcher search
         {
             ["composeExtension"] = new JsonObject { ["type"] = "result", ["attachmentLayout"] = "list", ["attachments"] = attachments },
         });
+    }
+
+    /// <summary>What makes a query value unreadable: Teams sends an object with a list of parameter objects and whole-number paging options.</summary>
+    private static string? Problem(JsonNode? value)
+    {
+        if (value is not (null or JsonObject))
+        {
+            return "A composeExtension/query value is an object.";
+        }
+
+        if (value.Field("parameters") is not (null or JsonArray) || (value.Field("parameters") is JsonArray list && list.Any(p => p is not JsonObject || p.IsNotText("name"))))
+        {
+            return "'parameters' is a list of objects, each with a 'name' as text.";
+        }
+
+        if (value.Field("queryOptions") is not (null or JsonObject) || value.Field("queryOptions") is JsonObject options
+            && ((options.Field("skip") is { } skip && skip.Integer() is not >= 0) || (options.Field("count") is { } count && count.Integer() is not >= 0)))
+        {
+            return "'queryOptions' is an object whose 'skip' and 'count' are whole numbers of at least zero.";
+        }
+
+        return null;
     }
 
     public InvokeResponse NotRegistered(Activity activity) =>

@@ -52,7 +52,8 @@ public sealed class ProactiveMessenger(BotAdapter adapter, ConversationStore sto
             return false;
         }
 
-        logger.LogInformation("No conversation to reach {PersonId} yet; the message waits for their next visit", personId);
+        // Common and expected (most demo people never chatted): not worth an information line each time.
+        logger.LogDebug("No conversation to reach {PersonId} yet; the message is not delivered", personId);
         return false;
     }
 }

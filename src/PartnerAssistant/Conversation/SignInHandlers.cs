@@ -36,10 +36,12 @@ public sealed class SignInTokenExchangeHandler : IInvokeHandler
     public InvokeResponse NotRegistered(Activity activity) => Refuse(activity);
 
     private static InvokeResponse Refuse(Activity activity) =>
-        new(412, new JsonObject
-        {
-            ["id"] = activity.Value?["id"]?.DeepClone(),
-            ["connectionName"] = activity.Value?["connectionName"]?.DeepClone(),
-            ["failureDetail"] = FailureDetail,
-        });
+        activity.Value is not JsonObject value || value.IsNotText("id") || value.IsNotText("connectionName")
+            ? InvokeResponse.BadRequest("A signin/tokenExchange value is an object with 'id', 'connectionName' and 'token' as text.")
+            : new(412, new JsonObject
+            {
+                ["id"] = value.Field("id").Text(),
+                ["connectionName"] = value.Field("connectionName").Text(),
+                ["failureDetail"] = FailureDetail,
+            });
 }

@@ -112,12 +112,20 @@ public static class CustomerNames
         }
 
         var labels = value.Split('.');
-        // A domain has at least two labels and a top-level label of letters only ("Inc." or "S.A." are not domains).
-        return labels.Length >= 2 && labels.All(l => l.Length > 0 && l.All(c => char.IsLetterOrDigit(c) || c == '-'))
-            && labels[^1].Length >= 2 && labels[^1].All(char.IsLetter) && labels[^2].Length >= 2
+        // A domain has at least two labels and a top-level label of letters only ("Inc." or "S.A." are not domains);
+        // labels are ASCII letters, digits and inner hyphens of at most 63 characters, the whole at most 253 (RFC 1035).
+        return value.Length <= 253 && labels.Length >= 2
+            && labels.All(l => l.Length is > 0 and <= 63 && l[0] != '-' && l[^1] != '-' && l.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            && labels[^1].Length >= 2 && labels[^1].All(char.IsAsciiLetter) && labels[^2].Length >= 2
             ? value
             : null;
     }
+
+    /// <summary>What is wrong with a customer domain someone typed (null when it is empty or a domain like contoso.com).</summary>
+    public static string? DomainProblem(string? domain) =>
+        string.IsNullOrWhiteSpace(domain) || DomainOf(domain) is not null
+            ? null
+            : $"\"{(domain.Length > 60 ? domain[..60] + "…" : domain)}\" is not a web domain; give the customer's domain like contoso.com, or leave it empty.";
 
     /// <summary>The first letters of the normalised name: registrations only look for possible matches among
     /// customers that share them, which keeps the check fast with many customers (a typo in the first

@@ -7,9 +7,11 @@ namespace PartnerAssistant.Deals;
 internal static class CustomerResolver
 {
     /// <summary>The customer a name (or domain) means, and the one it might be confused with. A customer seen for the
-    /// first time is returned unsaved (<see cref="Customer.Id"/> 0) and is saved with the registration that brings it.</summary>
+    /// first time is returned unsaved (<see cref="Customer.Id"/> 0) and is saved with the registration that brings it.
+    /// A known customer without a domain takes the given one only when <paramref name="registrant"/> is null (a vendor
+    /// import) or no other organisation's registration names it: a partner never edits a customer others share.</summary>
     public static async Task<(Customer Customer, Customer? PossibleMatch)> ResolveAsync(
-        DealsDbContext db, string name, string? domain, double threshold, long nowMs, CancellationToken cancellationToken)
+        DealsDbContext db, string name, string? domain, string? registrant, double threshold, long nowMs, CancellationToken cancellationToken)
     {
         // The same normalised name always has the same blocking key, so one indexed read of the key's
         // customers finds the customer itself and the ones it might be confused with.
@@ -36,8 +38,13 @@ internal static class CustomerResolver
         else if (customer.Domain is null && domain is not null)
         {
             var id = customer.Id;
-            await db.Customers.Where(c => c.Id == id && c.Domain == null).ExecuteUpdateAsync(set => set.SetProperty(c => c.Domain, domain), cancellationToken);
-            customer.Domain = domain;
+            var shared = registrant is not null
+                && await db.Registrations.AnyAsync(r => r.CustomerId == id && r.OrganisationId != registrant, cancellationToken);
+            if (!shared)
+            {
+                await db.Customers.Where(c => c.Id == id && c.Domain == null).ExecuteUpdateAsync(set => set.SetProperty(c => c.Domain, domain), cancellationToken);
+                customer.Domain = domain;
+            }
         }
 
         return (customer, BestMatch(customer, bucket.Where(c => c != customer && c.Id != customer.Id && c.BlockingKey == customer.BlockingKey), threshold));

@@ -125,30 +125,8 @@ public static class DealCsv
         }
     }
 
-    public static void WriteRow(TextWriter writer, IEnumerable<string?> fields)
-    {
-        var firstField = true;
-        foreach (var value in fields)
-        {
-            if (!firstField)
-            {
-                writer.Write(',');
-            }
-
-            firstField = false;
-            writer.Write(Escape(value ?? ""));
-        }
-
-        writer.Write("\r\n");
-    }
-
-    /// <summary>A text cell that a spreadsheet would run as a formula gets a leading apostrophe; import removes it again.</summary>
-    public static string ProtectText(string value) => value.Length > 0 && value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
-
-    public static string UnprotectText(string value) => value.Length > 1 && value[0] == '\'' && value[1] is '=' or '+' or '-' or '@' ? value[1..] : value;
-
-    private static string Escape(string value) =>
-        value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    /// <summary>One record; every cell is neutralised against spreadsheet formulas (<see cref="CsvCells"/>).</summary>
+    public static void WriteRow(TextWriter writer, IEnumerable<string?> fields) => CsvCells.WriteRow(writer, fields);
 
     public static string Instant(long? unixMs) =>
         unixMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "";

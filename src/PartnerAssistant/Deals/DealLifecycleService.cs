@@ -11,8 +11,8 @@ namespace PartnerAssistant.Deals;
 /// their own, owners are reminded before expiry, channel managers hear about overdue reviews.
 /// </summary>
 public sealed class DealLifecycleService(
-    DealRegistry registry, TimeProvider time, IOptions<DealOptions> options, ILogger<DealLifecycleService> logger, IHostApplicationLifetime? lifetime = null)
-    : PeriodicWorker(time, logger, lifetime)
+    DealRegistry registry, TimeProvider time, IOptions<DealOptions> options, ILogger<DealLifecycleService> logger, IHostApplicationLifetime? lifetime = null, ReplicaLeases? leases = null)
+    : PeriodicWorker(time, logger, lifetime, leases)
 {
     protected override TimeSpan Interval => options.Value.MaintenanceInterval;
 

@@ -172,7 +172,7 @@ public sealed class DealNotifier(IProactiveMessenger messenger, DirectoryService
             {
                 if (!await messenger.SendToPersonAsync(person, reply, cancellationToken))
                 {
-                    logger.LogInformation("Could not reach {PersonId} for a deal notification yet", person);
+                    logger.LogDebug("Could not reach {PersonId} for a deal notification yet", person);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -96,7 +96,7 @@ public sealed partial class DealRegistry
             var customer = customers.GetValueOrDefault(r.CustomerId);
             DealCsv.WriteRow(writer,
             [
-                r.DisplayNumber, r.OrganisationId, r.SubmittedBy, DealCsv.ProtectText(r.CustomerName), customer?.Domain, DealCsv.ProtectText(r.Opportunity),
+                r.DisplayNumber, r.OrganisationId, r.SubmittedBy, r.CustomerName, customer?.Domain, r.Opportunity,
                 string.Join(";", DealCatalog.Split(r.Products).Select(DealCatalog.Code)), DealCsv.Amount(r.Amount), r.Currency,
                 DealText.Iso(r.ExpectedClose), DealCatalog.Code(r.Role), DealCsv.FormatStatus(r.Status), DealCsv.Instant(r.SubmittedAtMs),
                 DealCsv.Instant(r.ApprovedAtMs), DealCsv.Instant(r.ProtectedUntilMs), r.Extended ? "true" : "false",
@@ -160,7 +160,7 @@ public sealed partial class DealRegistry
                 continue;
             }
 
-            var (customer, possibleMatch) = await CustomerResolver.ResolveAsync(db, record.Customer, record.CustomerDomain ?? CustomerNames.DomainOf(record.Customer), Settings.PossibleMatchThreshold, nowMs, cancellationToken);
+            var (customer, possibleMatch) = await CustomerResolver.ResolveAsync(db, record.Customer, record.CustomerDomain ?? CustomerNames.DomainOf(record.Customer), registrant: null, Settings.PossibleMatchThreshold, nowMs, cancellationToken);
             var registration = Create(record, record.Number ?? await NextNumberAsync(db, cancellationToken), customer.Id, possibleMatch?.Id, key, actor, Today(now));
             registration.Customer = customer.Id == 0 ? customer : null;
             highest = Math.Max(highest, registration.Number);
@@ -298,6 +298,10 @@ public sealed partial class DealRegistry
             .Select(t => new PartnerTouch { PartnerId = t.PartnerId, Role = t.Role, TouchedOn = t.On, Source = TouchSource.Imported, RecordedBy = actor.Id, RecordedAtMs = nowMs })
             .ToList();
 
+    // The column sizes of the registration table (PostgreSQL enforces them; SQLite would not).
+    private const int MaxNameLength = 200;
+    private const int MaxIdLength = 64;
+
     private List<string> Validate(RegistrationRecord record, IReadOnlyDictionary<string, Organisation> organisations, DateOnly today)
     {
         var problems = new List<string>();
@@ -314,10 +318,28 @@ public sealed partial class DealRegistry
         {
             problems.Add("the customer is empty.");
         }
+        else if (record.Customer.Length > MaxNameLength)
+        {
+            problems.Add($"the customer name is longer than {MaxNameLength} characters.");
+        }
+
+        if (CustomerNames.DomainProblem(record.CustomerDomain) is { } domainProblem)
+        {
+            problems.Add(domainProblem);
+        }
 
         if (string.IsNullOrWhiteSpace(record.Opportunity))
         {
             problems.Add("the opportunity is empty.");
+        }
+        else if (record.Opportunity.Length > MaxNameLength)
+        {
+            problems.Add($"the opportunity name is longer than {MaxNameLength} characters.");
+        }
+
+        if (record.SubmittedBy is { Length: > MaxIdLength })
+        {
+            problems.Add($"submitted_by is longer than {MaxIdLength} characters.");
         }
 
         if (record.Products == Products.None)
@@ -357,7 +379,8 @@ public sealed partial class DealRegistry
     private static (RegistrationRecord? Record, List<string> Problems) ParseRow(IReadOnlyDictionary<string, int> header, IReadOnlyList<string> fields)
     {
         var problems = new List<string>();
-        string Field(string name) => header.TryGetValue(name, out var index) && index < fields.Count ? fields[index].Trim() : "";
+        // Our export neutralises formulas with a leading apostrophe; take it off whatever column it is in.
+        string Field(string name) => header.TryGetValue(name, out var index) && index < fields.Count ? CsvCells.Restore(fields[index].Trim()) : "";
 
         long? number = null;
         if (Field("number") is { Length: > 0 } numberText)
@@ -416,9 +439,9 @@ public sealed partial class DealRegistry
             Number = number,
             PartnerId = Field("partner_id"),
             SubmittedBy = Field("submitted_by") is { Length: > 0 } by ? by : null,
-            Customer = DealCsv.UnprotectText(Field("customer")),
-            CustomerDomain = Field("customer_domain") is { Length: > 0 } domain ? domain.ToLowerInvariant() : null,
-            Opportunity = DealCsv.UnprotectText(Field("opportunity")),
+            Customer = Field("customer"),
+            CustomerDomain = Field("customer_domain") is { Length: > 0 } domain ? CustomerNames.DomainOf(domain) ?? domain : null,
+            Opportunity = Field("opportunity"),
             Products = products,
             Amount = amount,
             Currency = Field("currency").ToUpperInvariant(),

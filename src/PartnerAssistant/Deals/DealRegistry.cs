@@ -134,7 +134,7 @@ public sealed partial class DealRegistry(
         }
 
         // A repeated submission key is caught by the unique index when saving (see RegisterAsync): no read here.
-        var (customer, possibleMatch) = await CustomerResolver.ResolveAsync(db, request.Customer, request.CustomerDomain, Settings.PossibleMatchThreshold, nowMs, cancellationToken);
+        var (customer, possibleMatch) = await CustomerResolver.ResolveAsync(db, request.Customer, request.CustomerDomain, caller.OrganisationId, Settings.PossibleMatchThreshold, nowMs, cancellationToken);
         var role = request.Role!.Value;
         var isNew = customer.Id == 0;
         var assessment = await ConflictDetector.AssessAsync(db, isNew ? null : customer.Id, possibleMatch?.Id, request.Products, role, caller.OrganisationId, nowMs, cancellationToken);

@@ -86,6 +86,8 @@ public sealed partial class DealsPlugin(DealRegistry registry, AttributionServic
             return AssistantReply.Say("Use the registration form to submit a deal: say \"register a deal\" to get one.");
         }
 
+        // A form without a key gets one from its content, so concurrent or repeated submits of it register once.
+        submitted = CardData.WithSubmissionKey(submitted, caller.Person.Id);
         var draft = DealRegistration(submitted);
         var request = draft.ToRequest(Settings.DefaultCurrency);
         var partners = await directory.ListOrganisationsAsync(cancellationToken);
@@ -112,7 +114,10 @@ public sealed partial class DealsPlugin(DealRegistry registry, AttributionServic
                 return new AssistantReply($"You are about to register **{request.Opportunity}** for **{request.Customer}**: {DealCatalog.Describe(request.Products)}, " +
                     $"{Money.Format(request.Amount!.Value, request.Currency)}, closing {DealText.Date(request.ExpectedClose!.Value)}, as {DealCatalog.Describe(request.Role!.Value)}.{preview}")
                 {
-                    Confirmation = new PendingConfirmation(DealCards.SubmitIntent, new() { ["value"] = submitted.ToJsonString() }, summary, default),
+                    Confirmation = new PendingConfirmation(DealCards.SubmitIntent, new() { ["value"] = submitted.ToJsonString() }, summary, default)
+                    {
+                        Facts = RegistrationFacts(caller, request, partners),
+                    },
                 };
             }
 
@@ -319,7 +324,10 @@ public sealed partial class DealsPlugin(DealRegistry registry, AttributionServic
         return new AssistantReply($"**{view.NumberText}** ({view.Customer} – {view.Opportunity}) is protected until {DealText.Date(DateOnly.FromDateTime(view.ProtectedUntil!.Value.UtcDateTime))}. " +
             $"The one-time extension adds {Settings.ExtensionDays} days, to {newDate}; it cannot be extended again after that.")
         {
-            Confirmation = new PendingConfirmation("Deals.ExtendRegistration", new() { ["number"] = view.NumberText, ["reason"] = why }, $"extend {view.NumberText} to {newDate}", default),
+            Confirmation = new PendingConfirmation("Deals.ExtendRegistration", new() { ["number"] = view.NumberText, ["reason"] = why }, $"extend {view.NumberText} to {newDate}", default)
+            {
+                Facts = [new("Registration", $"{view.NumberText} ({view.Customer} – {view.Opportunity})"), new("Protected until", $"{newDate} (was {DealText.Date(DateOnly.FromDateTime(view.ProtectedUntil!.Value.UtcDateTime))})"), new("Reason", why)],
+            },
         };
     });
 
@@ -366,7 +374,10 @@ public sealed partial class DealsPlugin(DealRegistry registry, AttributionServic
                 ["outcome"] = won.Value ? "won" : "lost",
                 ["amount"] = finalAmount?.ToString(CultureInfo.InvariantCulture) ?? "",
                 ["closedOn"] = DealText.Iso(when),
-            }, $"close {current.NumberText} as {(won.Value ? "won" : "lost")} ({shown})", default),
+            }, $"close {current.NumberText} as {(won.Value ? "won" : "lost")} ({shown})", default)
+            {
+                Facts = [new("Registration", $"{current.NumberText} ({current.Customer} – {current.Opportunity})"), new("Outcome", won.Value ? "won" : "lost"), new("Final amount", shown), new("Closed on", DealText.Date(when))],
+            },
         };
     });
 
@@ -412,7 +423,10 @@ public sealed partial class DealsPlugin(DealRegistry registry, AttributionServic
                 ["partner"] = who.Id,
                 ["role"] = DealCatalog.Code(touchRole),
                 ["on"] = DealText.Iso(when),
-            }, $"record {who.Name} as {DealCatalog.Describe(touchRole)} on {current.NumberText}", default),
+            }, $"record {who.Name} as {DealCatalog.Describe(touchRole)} on {current.NumberText}", default)
+            {
+                Facts = [new("Registration", $"{current.NumberText} ({current.Customer} – {current.Opportunity})"), new("Partner", who.Name), new("Role", DealCatalog.Describe(touchRole)), new("Touch date", DealText.Date(when))],
+            },
         };
     });
 
@@ -636,9 +650,35 @@ public sealed partial class DealsPlugin(DealRegistry registry, AttributionServic
             {
                 Confirmation = new PendingConfirmation(approve ? DealCards.ApproveIntent : DealCards.RejectIntent,
                     new() { ["number"] = view.NumberText, ["reason"] = why ?? "", ["rule"] = ruleText ?? "" },
-                    $"{(approve ? "approve" : "reject")} {view.NumberText}", default),
+                    $"{(approve ? "approve" : "reject")} {view.NumberText}", default)
+                {
+                    Facts =
+                    [
+                        new("Registration", $"{view.NumberText} from {view.PartnerName} ({view.Customer} – {view.Opportunity})"),
+                        new("Decision", approve ? "approve" : "reject"),
+                        new("Rule", (ruleText ?? view.ConflictRule) is { } applied ? DealRules.Describe(applied) : "the program's registration rules"),
+                        new("Reason (both partners are told)", reasonText),
+                    ],
+                },
             };
         });
+    }
+
+    /// <summary>Every field a confirmed registration writes, as the partner entered it.</summary>
+    private static List<ConfirmationFact> RegistrationFacts(Caller caller, RegistrationRequest request, IReadOnlyList<Organisation> partners)
+    {
+        var names = partners.ToDictionary(p => p.Id, p => p.Name);
+        return
+        [
+            new("Registering partner", caller.Organisation.Name),
+            new("Customer", request.Customer + (string.IsNullOrWhiteSpace(request.CustomerDomain) ? "" : $" ({request.CustomerDomain})")),
+            new("Opportunity", request.Opportunity),
+            new("Products", DealCatalog.Describe(request.Products)),
+            new("Amount", Money.Format(request.Amount!.Value, request.Currency)),
+            new("Expected close", DealText.Date(request.ExpectedClose!.Value)),
+            new("Your role", DealCatalog.Describe(request.Role!.Value)),
+            new("Other partners", string.Join(", ", request.OtherPartners.Select(p => $"{names.GetValueOrDefault(p.PartnerId, p.PartnerId)} ({DealCatalog.Describe(p.Role)})"))),
+        ];
     }
 
     internal static AssistantReply Registered(RegistrationView view, bool duplicate, string? coexistence, bool? flagged)

@@ -27,6 +27,9 @@ public static class DealsServiceCollectionExtensions
         services.AddSingleton<IAssistantPreparation, DealsPreparation>();
         services.AddHostedService<DealLifecycleService>();
         services.AddAssistantPlugin<DealsPlugin>("Deals");
+        services.AddSingleton<Conversation.Routing.IMentionResolver, RegistrationMentions>();
+        services.AddSingleton<Conversation.Routing.IMentionResolver, CustomerMentions>();
+        services.AddSingleton<Conversation.Routing.IVocabularySource, DealVocabulary>();
         services.AddSingleton<IMessageExtensionSearch, DealSearch>();
         services.AddSingleton<IDialogProvider, DealRegistrationDialog>();
         services.AddSingleton<RegistryDealFacts>();

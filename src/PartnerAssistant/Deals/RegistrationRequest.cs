@@ -55,6 +55,11 @@ public static class RegistrationValidator
             problems.Add("The customer name is longer than 200 characters.");
         }
 
+        if (CustomerNames.DomainProblem(request.CustomerDomain) is { } domainProblem)
+        {
+            problems.Add(domainProblem);
+        }
+
         if (request.Opportunity.Length == 0)
         {
             problems.Add("Give the opportunity a short name, for example \"Contoso – Azure migration\".");

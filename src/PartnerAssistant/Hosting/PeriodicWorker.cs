@@ -6,9 +6,11 @@ namespace PartnerAssistant.Hosting;
 /// <summary>
 /// Runs a capability's background pass once the host has started and then every <see cref="Interval"/>, measured with
 /// the injected <see cref="TimeProvider"/> so tests drive it with a fake clock. A failed pass is logged and the next
-/// one runs as planned.
+/// one runs as planned. With <see cref="ReplicaLeases"/>, a tick does the pass only in the replica holding the pass's
+/// lease (held for one and a half intervals and renewed by each of its passes), so several replicas on one database
+/// run it as one host would.
 /// </summary>
-public abstract class PeriodicWorker(TimeProvider time, ILogger logger, IHostApplicationLifetime? lifetime) : BackgroundService
+public abstract class PeriodicWorker(TimeProvider time, ILogger logger, IHostApplicationLifetime? lifetime, ReplicaLeases? leases = null) : BackgroundService
 {
     /// <summary>Time between two passes.</summary>
     protected abstract TimeSpan Interval { get; }
@@ -40,7 +42,14 @@ public abstract class PeriodicWorker(TimeProvider time, ILogger logger, IHostApp
         {
             try
             {
-                await RunOnceAsync(stoppingToken);
+                if (leases is null || await leases.TryAcquireAsync(Name, Interval * 1.5, stoppingToken))
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+                else
+                {
+                    logger.LogDebug("{Work}: another replica holds the lease; skipping this pass", Name);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -49,6 +58,18 @@ public abstract class PeriodicWorker(TimeProvider time, ILogger logger, IHostApp
             }
         }
         while (await WaitAsync(timer, stoppingToken));
+
+        if (leases is not null)
+        {
+            try
+            {
+                await leases.ReleaseAsync(Name, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                logger.LogDebug(ex, "{Work}: the lease could not be released; it expires by itself", Name);
+            }
+        }
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)

@@ -38,7 +38,7 @@ public sealed class KnowledgeIngestor(
     IEmbeddingGenerator<string, Embedding<float>> embeddings,
     KnowledgeRegistry registry,
     SentenceVectors sentences,
-    KnowledgeVocabulary vocabulary,
+    KnowledgeWordWeights vocabulary,
     IOptions<KnowledgeOptions> options,
     ILogger<KnowledgeIngestor> logger)
 {

@@ -43,6 +43,15 @@ public static class KnowledgeAudiences
         PartnerType.Distributor => "distributor",
         _ => type.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>The slug documents use for a tier (<c>gold</c>).</summary>
+    public static string Slug(this Tier tier) => tier.ToString().ToLowerInvariant();
+
+    /// <summary>The slugs a document's <c>tiers</c> may name: <c>all</c> and every tier.</summary>
+    public static IReadOnlySet<string> TierSlugs { get; } = Enum.GetValues<Tier>().Select(Slug).Append("all").ToHashSet();
+
+    /// <summary>The slugs a document's <c>partner_types</c> may name: <c>all</c> and every partner type.</summary>
+    public static IReadOnlySet<string> PartnerTypeSlugs { get; } = Enum.GetValues<PartnerType>().Select(Slug).Append("all").ToHashSet();
 }
 
 /// <summary>
@@ -143,7 +152,20 @@ public sealed record KnowledgeFilter
     /// <summary>Only passages of these documents (sources). Null or empty: any.</summary>
     public IReadOnlyList<string>? Sources { get; init; }
 
-    public static KnowledgeFilter For(Caller caller) => new() { Audiences = KnowledgeAudiences.VisibleTo(caller) };
+    /// <summary>
+    /// What <paramref name="caller"/> may read: staff every audience, tier and partner type; a partner the
+    /// documents for all tiers and types and those naming its own tier and partner type in their front
+    /// matter (a Silver reseller never reads a Gold-only page). A partner without a tier reads as Registered.
+    /// </summary>
+    public static KnowledgeFilter For(Caller caller) => caller.IsInternal
+        ? new() { Audiences = KnowledgeAudiences.VisibleTo(caller) }
+        : new()
+        {
+            Audiences = KnowledgeAudiences.VisibleTo(caller),
+            Tier = (caller.Organisation.Tier ?? People.Tier.Registered).Slug(),
+            // A partner organisation always has a type; one without reads only what is written for all.
+            PartnerType = caller.Organisation.PartnerType?.Slug() ?? "unknown",
+        };
 
     public static KnowledgeFilter Partner { get; } = new() { Audiences = KnowledgeAudiences.VisibleTo(false) };
 

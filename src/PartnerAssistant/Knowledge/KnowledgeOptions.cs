@@ -8,7 +8,7 @@ public enum KnowledgeStoreKind
     /// <summary>A SQLite file per collection in the data folder, exact SIMD cosine search and FTS5 keywords.</summary>
     Embedded,
 
-    /// <summary>A Qdrant server (REST API, v1.19 or later), shared by every replica.</summary>
+    /// <summary>A Qdrant server (v1.19 or later) through the official client over gRPC, shared by every replica.</summary>
     Qdrant,
 }
 
@@ -82,16 +82,30 @@ public sealed class KnowledgeOptions
 /// <summary>The Qdrant server, under <c>Knowledge:Qdrant</c>.</summary>
 public sealed class QdrantOptions
 {
-    /// <summary>The REST endpoint, e.g. <c>http://qdrant:6333</c>. Default: empty (required when the store is Qdrant).</summary>
+    /// <summary>The gRPC endpoint: <c>http://qdrant:6334</c>, or <c>https://…:6334</c> for TLS (Qdrant Cloud serves
+    /// gRPC on 6334 over TLS). Default: empty (required when the store is Qdrant).</summary>
     public string? Url { get; set; }
 
-    /// <summary>The API key, sent as the <c>api-key</c> header. Set <c>Knowledge__Qdrant__ApiKey</c>
+    /// <summary>The API key, sent as the <c>api-key</c> header of every call. Set <c>Knowledge__Qdrant__ApiKey</c>
     /// or user-secrets, never the settings file. Default: empty (no key).</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>Prefix of the Qdrant collection names, so several deployments can share a server. Default: <c>npn_</c>.</summary>
+    /// <summary>The SHA-256 thumbprint (hex) of the server's certificate, for a TLS endpoint whose certificate no
+    /// trusted authority signed (self-signed). Default: empty (the system's trust store decides).</summary>
+    public string? CertificateThumbprint { get; set; }
+
+    /// <summary>Prefix of the Qdrant collection and alias names, so several deployments can share a server. Default: <c>npn_</c>.</summary>
+    [RegularExpression("^[a-zA-Z0-9_-]{0,40}$", ErrorMessage = "Knowledge:Qdrant:CollectionPrefix may hold up to 40 letters, digits, '-' and '_'.")]
     public string CollectionPrefix { get; set; } = "npn_";
 
-    /// <summary>How long one request may take. Default: 30 seconds.</summary>
+    /// <summary>The deadline of each call. Default: 30 seconds.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Points per upsert and per scroll page. Default: 256. Range 1–10000.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>A staging collection this old that never became live belongs to an ingestion run that died; the next
+    /// run deletes it. Younger ones are left alone: they may be another replica's run in progress. Default: 1 hour.</summary>
+    public TimeSpan AbandonedStagingAfter { get; set; } = TimeSpan.FromHours(1);
 }

@@ -29,13 +29,17 @@ public sealed partial class KnowledgePlugin(KnowledgeAnswerService answers, Know
             return AssistantReply.Say("What would you like to know about the Northbeam Partner Network?");
         }
 
-        var answer = await answers.AskAsync(kernel.GetCaller(), question.Trim(), cancellationToken);
+        // The editors' log keeps what the person asked; a language model's search words are not theirs.
+        // The router already embedded this text (when it routed here): search with that vector rather than embed it twice.
+        var turn = kernel.GetTurn();
+        var asked = turn.Utterance;
+        var answer = await answers.AskAsync(turn.Caller, question.Trim(), turn.EmbeddingOf(question), cancellationToken, string.IsNullOrWhiteSpace(asked) ? null : asked.Trim());
         return answer.Answered
             ? AssistantReply.Say("Here is what the enablement documents say:").WithCard(AnswerCard.Build(answer))
             : AssistantReply.Say(answer.Text);
     }
 
-    [KernelFunction("Feedback"), Description("Records a thumbs up or thumbs down (with an optional reason) on an answer.")]
+    [KernelFunction("Feedback"), Description("Records a thumbs up or thumbs down (with an optional reason) on an answer."), PersonOnly]
     public async Task<AssistantReply> FeedbackAsync(Kernel kernel,
         [Description("Card data: questionId, helpful, reason")] string value = "",
         CancellationToken cancellationToken = default)
@@ -93,7 +97,15 @@ public sealed partial class KnowledgePlugin(KnowledgeAnswerService answers, Know
                 (preview.Replaces ? $", replacing the current `{document.Source}`." : $", to be stored as `{document.Source}`.") +
                 (document.Audience == KnowledgeAudience.Internal ? " Partners will not see it." : " Partners will be able to see it."))
             {
-                Confirmation = new PendingConfirmation("Knowledge.AddDocument", new() { ["uploadId"] = preview.UploadId }, summary, default),
+                Confirmation = new PendingConfirmation("Knowledge.AddDocument", new() { ["uploadId"] = preview.UploadId }, summary, default)
+                {
+                    Facts =
+                    [
+                        new("Document", $"{document.Title} ({name})"), new("Stored as", document.Source + (preview.Replaces ? " (replaces the current one)" : "")),
+                        new("Audience", document.Audience == KnowledgeAudience.Internal ? "internal only" : $"{document.Audience.Slug()} (partners will see it)"),
+                        new("Passages", preview.Passages.ToString(CultureInfo.InvariantCulture)),
+                    ],
+                },
             };
         }
         catch (KnowledgeAccessException ex)
@@ -160,7 +172,10 @@ public sealed partial class KnowledgePlugin(KnowledgeAnswerService answers, Know
 
             return new AssistantReply($"**{document.Title}** (`{document.Source}`) will stop being used for answers.")
             {
-                Confirmation = new PendingConfirmation("Knowledge.RetireDocument", new() { ["source"] = document.Source }, $"retire \"{document.Title}\"", default),
+                Confirmation = new PendingConfirmation("Knowledge.RetireDocument", new() { ["source"] = document.Source }, $"retire \"{document.Title}\"", default)
+                {
+                    Facts = [new("Document", $"{document.Title} ({document.Source})"), new("Change", "retired: no longer used for answers")],
+                },
             };
         }
         catch (KnowledgeAccessException ex)
@@ -182,7 +197,10 @@ public sealed partial class KnowledgePlugin(KnowledgeAnswerService answers, Know
             {
                 return new AssistantReply("Re-indexing re-embeds every document; answers keep working from the current index until it finishes.")
                 {
-                    Confirmation = new PendingConfirmation("Knowledge.Reindex", [], "re-index the knowledge base", default),
+                    Confirmation = new PendingConfirmation("Knowledge.Reindex", [], "re-index the knowledge base", default)
+                    {
+                        Facts = [new("Change", "every document re-read and re-embedded; the current index answers until the new one is ready")],
+                    },
                 };
             }
 

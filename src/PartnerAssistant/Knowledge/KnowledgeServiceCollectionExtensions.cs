@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,6 +10,8 @@ using PartnerAssistant.Hosting;
 using PartnerAssistant.Knowledge.Answering;
 using PartnerAssistant.Knowledge.Embeddings;
 using PartnerAssistant.Knowledge.Stores;
+using Qdrant.Client;
+using Qdrant.Client.Grpc;
 
 namespace PartnerAssistant.Knowledge;
 
@@ -28,8 +29,12 @@ public static class KnowledgeServiceCollectionExtensions
         var section = configuration.GetSection(KnowledgeOptions.SectionName);
         services.AddOptions<KnowledgeOptions>().Bind(section)
             .ValidateDataAnnotations()
-            .Validate(o => o.Store != KnowledgeStoreKind.Qdrant || Uri.TryCreate(o.Qdrant.Url, UriKind.Absolute, out _),
-                "Knowledge:Qdrant:Url must be an absolute URL (e.g. http://qdrant:6333) when Knowledge:Store is Qdrant.")
+            .Validate(o => o.Store != KnowledgeStoreKind.Qdrant
+                    || (Uri.TryCreate(o.Qdrant.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
+                "Knowledge:Qdrant:Url must be an http:// or https:// URL of Qdrant's gRPC port (e.g. http://qdrant:6334) when Knowledge:Store is Qdrant.")
+            // Data annotations do not reach into the nested section by themselves.
+            .Validate(o => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(o.Qdrant, new(o.Qdrant), null, validateAllProperties: true),
+                "Knowledge:Qdrant: BatchSize must be 1–10000 and CollectionPrefix at most 40 letters, digits, '-' and '_'.")
             .Validate(o => o.OverlapWords < o.ChunkWords, "Knowledge:OverlapWords must be smaller than Knowledge:ChunkWords.")
             .ValidateOnStart();
 
@@ -39,20 +44,11 @@ public static class KnowledgeServiceCollectionExtensions
         // The store is chosen once, here; only the chosen backend's settings are used.
         if (section.GetValue<KnowledgeStoreKind?>(nameof(KnowledgeOptions.Store)) == KnowledgeStoreKind.Qdrant)
         {
-            services.AddHttpClient<QdrantKnowledgeStore>((sp, http) =>
-                {
-                    var qdrant = sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value.Qdrant;
-                    http.BaseAddress = new Uri(qdrant.Url!.TrimEnd('/') + "/");
-                    http.Timeout = qdrant.Timeout;
-                    if (!string.IsNullOrEmpty(qdrant.ApiKey))
-                    {
-                        http.DefaultRequestHeaders.Add("api-key", qdrant.ApiKey);
-                    }
-
-                    http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                })
-                // The store lives as long as the app; connections are recycled so DNS changes are seen.
-                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            // One channel (HTTP/2 connections, multiplexed) for the life of the host; the container disposes it.
+            services.AddSingleton(sp => QdrantKnowledgeStore.CreateChannel(sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value.Qdrant));
+            services.AddSingleton(sp => new QdrantClient(new QdrantGrpcClient(sp.GetRequiredService<QdrantChannel>()),
+                sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value.Qdrant.Timeout, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton<QdrantKnowledgeStore>();
             services.AddSingleton<IKnowledgeStore>(sp => sp.GetRequiredService<QdrantKnowledgeStore>());
         }
         else
@@ -65,7 +61,7 @@ public static class KnowledgeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KnowledgeRegistry>();
         services.AddSingleton<SentenceVectors>();
-        services.AddSingleton<KnowledgeVocabulary>();
+        services.AddSingleton<KnowledgeWordWeights>();
         services.AddSingleton<QuestionScope>();
         services.AddSingleton<KnowledgeIngestor>();
         services.AddSingleton<KnowledgeRetriever>();
@@ -82,6 +78,8 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddSingleton<IMessageExtensionSearch, KnowledgeSearch>();
         services.AddSingleton<IAssistantPreparation, KnowledgePreparation>();
         services.AddEmbeddingIntentMatcher(configuration);
+        services.AddSingleton<Conversation.Routing.IVocabularySource, KnowledgeVocabulary>();
+        services.AddSingleton<Conversation.Routing.IVocabularySource, ModelVocabulary>();
         return services;
     }
 }

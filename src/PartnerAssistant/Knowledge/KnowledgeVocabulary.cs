@@ -1,70 +1,72 @@
-using System.Collections.Concurrent;
-using PartnerAssistant.Knowledge.Answering;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using PartnerAssistant.Conversation.Routing;
+using PartnerAssistant.Knowledge.Embeddings;
 
 namespace PartnerAssistant.Knowledge;
 
 /// <summary>
-/// The words of a collection's documents and in how many documents each occurs, read from the
-/// document registry (the text every replica shares) and kept in memory. Answering uses it to weigh
-/// a question's words: one the corpus never uses ("canteen", "bitcoin") says the question is about
-/// something the documents do not cover. Rebuilt after an ingestion in this process, and at least
-/// every <see cref="Refresh"/> so other replicas' ingestions are seen.
+/// The enablement corpus's words for the router's vocabulary: the documents in the registry (uploads
+/// included), or the shipped <c>knowledge/</c> folder before anything was ingested. Spelling is then
+/// corrected towards the words the documents use, so a typo in a question still finds its passage.
 /// </summary>
-public sealed class KnowledgeVocabulary(KnowledgeRegistry registry, TimeProvider time)
+internal sealed class KnowledgeVocabulary(KnowledgeRegistry registry, IOptions<KnowledgeOptions> options) : IVocabularySource
 {
-    /// <summary>How long a vocabulary is used before it is read again.</summary>
-    public static readonly TimeSpan Refresh = TimeSpan.FromMinutes(5);
-
-    private readonly ConcurrentDictionary<string, Task<Words>> _collections = new(StringComparer.Ordinal);
-
-    /// <summary>Document frequencies of stems (as <see cref="QuestionAsks.Stems"/> makes them) over a collection's documents.</summary>
-    public sealed record Words(IReadOnlyDictionary<string, int> DocumentFrequency, int Documents, DateTimeOffset ReadAt)
+    public async Task ContributeAsync(VocabularyBuilder vocabulary, CancellationToken cancellationToken)
     {
-        /// <summary>Inverse document frequency; a word no document uses weighs most.</summary>
-        public double Weight(string stem) => Math.Log((Documents + 1.0) / (DocumentFrequency.GetValueOrDefault(stem) + 0.5));
-    }
-
-    public async Task<Words> ForAsync(string collection, CancellationToken cancellationToken)
-    {
-        var current = _collections.GetOrAdd(collection, c => ReadAsync(c, cancellationToken));
-        var words = await current;
-        if (time.GetUtcNow() - words.ReadAt > Refresh)
+        var documents = await registry.ListDocumentsAsync(options.Value.DefaultCollection, includeRetired: false, cancellationToken);
+        if (documents.Count > 0)
         {
-            // One caller re-reads; the others keep answering with the words they have.
-            var fresh = ReadAsync(collection, cancellationToken);
-            if (_collections.TryUpdate(collection, fresh, current))
-            {
-                return await fresh;
-            }
-        }
-
-        return words;
-    }
-
-    /// <summary>Forgets a collection's words, so the next question reads them again (after an ingestion).</summary>
-    public void Invalidate(string collection) => _collections.TryRemove(collection, out _);
-
-    private async Task<Words> ReadAsync(string collection, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var documents = await registry.ListDocumentsAsync(collection, includeRetired: false, cancellationToken);
-            var frequency = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var document in documents)
             {
-                foreach (var stem in QuestionAsks.Stems(document.Title + "\n" + document.Markdown))
-                {
-                    frequency[stem] = frequency.GetValueOrDefault(stem) + 1;
-                }
+                vocabulary.AddText(document.Title).AddText(document.Markdown);
             }
 
-            return new Words(frequency, documents.Count, time.GetUtcNow());
+            return;
         }
-        catch
+
+        string folder;
+        try
         {
-            // A failed read is not kept: the next question tries again.
-            _collections.TryRemove(collection, out _);
-            throw;
+            folder = options.Value.ResolveFolder();
         }
+        catch (DirectoryNotFoundException)
+        {
+            return;
+        }
+
+        foreach (var file in System.IO.Directory.EnumerateFiles(folder, "*.md", SearchOption.AllDirectories))
+        {
+            vocabulary.AddText(await File.ReadAllTextAsync(file, cancellationToken));
+        }
+    }
+}
+
+/// <summary>
+/// General English for the router: the whole words of the embedding model's WordPiece vocabulary
+/// (about 22,000), which spelling correction leaves alone ("rain" is not a typo of "train"). Without
+/// the model installed there are none, and only the assistant's own words count as spelled right.
+/// </summary>
+internal sealed class ModelVocabulary(IOptions<EmbeddingOptions> options) : IVocabularySource
+{
+    public async Task ContributeAsync(VocabularyBuilder vocabulary, CancellationToken cancellationToken)
+    {
+        MiniLmModelFiles files;
+        try
+        {
+            files = MiniLmModelFiles.Locate(options.Value.ModelPackagePath);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return;
+        }
+
+        await using var stream = File.OpenRead(files.TokenizerPath);
+        using var json = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        var words = json.RootElement.GetProperty("model").GetProperty("vocab").EnumerateObject()
+            .Select(p => p.Name)
+            .Where(token => token.Length > 1 && token.All(char.IsLetter))
+            .ToList();
+        vocabulary.AddKnown(words);
     }
 }

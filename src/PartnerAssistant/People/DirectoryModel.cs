@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
 namespace PartnerAssistant.People;
@@ -35,28 +36,45 @@ public enum Tier
 }
 
 /// <summary>A partner organisation, or the vendor itself (no partner type, no tier).</summary>
+/// <remarks>The lengths are those of the directory table's columns (<see cref="InputLimits"/> checks them).</remarks>
 public sealed class Organisation
 {
+    [MaxLength(64)]
     public required string Id { get; set; }
+
+    [MaxLength(200)]
     public required string Name { get; set; }
+
     public bool IsVendor { get; set; }
     public PartnerType? PartnerType { get; set; }
     public Tier? Tier { get; set; }
+
+    [MaxLength(16)]
     public string Region { get; set; } = "";
+
+    [MaxLength(64)]
     public string Country { get; set; } = "";
+
     public DateTimeOffset JoinedAt { get; set; }
 }
 
 /// <summary>Someone who talks to the assistant, known by the id their channel gives them.</summary>
 public sealed class Person
 {
+    [MaxLength(64)]
     public required string Id { get; set; }
 
     /// <summary>Teams' <c>aadObjectId</c> where the channel gives one, else the channel's <c>from.id</c>.</summary>
+    [MaxLength(200)]
     public required string ChannelUserId { get; set; }
 
+    [MaxLength(200)]
     public required string DisplayName { get; set; }
+
+    [MaxLength(200)]
     public string Email { get; set; } = "";
+
+    [MaxLength(64)]
     public required string OrganisationId { get; set; }
     public Role Role { get; set; }
     public bool Active { get; set; } = true;

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using BotFramework;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace PartnerAssistant.People;
 
@@ -8,13 +10,30 @@ namespace PartnerAssistant.People;
 /// Who is who: maps a channel user to a person, their organisation and role. Look-ups are cached
 /// for a short while (every turn asks); edits made here clear the cache at once.
 /// </summary>
-public sealed class DirectoryService(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class DirectoryService(IServiceScopeFactory scopes, TimeProvider time, IOptions<DirectoryOptions>? options = null, IOptions<BotOptions>? bot = null)
 {
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset Expires)> _cache = new();
 
-    /// <summary>The caller behind a channel account: Teams' aadObjectId first, then the channel id.</summary>
+    /// <summary>The ids the Microsoft 365 Agents Playground gives its built-in user (Teams channel): channel id and Entra object id.</summary>
+    public static readonly IReadOnlyList<string> PlaygroundUserIds = ["user-id-0", "00000000-0000-0000-0000-0000000000020"];
+
+    /// <summary>The caller behind a channel account: Teams' aadObjectId first, then the channel id. In local
+    /// development mode the Agents Playground's built-in user, when the directory does not know it, speaks
+    /// as <see cref="DirectoryOptions.PlaygroundUser"/>.</summary>
     public async Task<Caller?> ResolveAsync(string? aadObjectId, string? channelUserId, CancellationToken cancellationToken)
+    {
+        var caller = await FindAnyAsync(aadObjectId, channelUserId, cancellationToken);
+        if (caller is null && options?.Value.PlaygroundUser is { Length: > 0 } standIn && bot?.Value.IsLocalDevelopmentMode == true
+            && (PlaygroundUserIds.Contains(aadObjectId) || PlaygroundUserIds.Contains(channelUserId)))
+        {
+            caller = await FindByChannelUserAsync(standIn, cancellationToken);
+        }
+
+        return caller;
+    }
+
+    private async Task<Caller?> FindAnyAsync(string? aadObjectId, string? channelUserId, CancellationToken cancellationToken)
     {
         foreach (var key in new[] { aadObjectId, channelUserId })
         {
@@ -127,6 +146,11 @@ public sealed class DirectoryService(IServiceScopeFactory scopes, TimeProvider t
     /// <summary>Adds or replaces a person. Partner roles belong to partner organisations, internal roles to the vendor.</summary>
     public async Task<Person> SavePersonAsync(Person person, CancellationToken cancellationToken)
     {
+        if (InputLimits.Problems(person) is { Count: > 0 } problems)
+        {
+            throw new DirectoryValidationException(string.Join(" ", problems));
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DirectoryDbContext>();
         var organisation = await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == person.OrganisationId, cancellationToken)
@@ -192,6 +216,11 @@ public sealed class DirectoryService(IServiceScopeFactory scopes, TimeProvider t
 
     private static void Validate(Organisation organisation)
     {
+        if (InputLimits.Problems(organisation) is { Count: > 0 } problems)
+        {
+            throw new DirectoryValidationException(string.Join(" ", problems));
+        }
+
         if (string.IsNullOrWhiteSpace(organisation.Id) || string.IsNullOrWhiteSpace(organisation.Name))
         {
             throw new DirectoryValidationException("An organisation needs an id and a name.");

@@ -139,10 +139,10 @@ public sealed class CsvTable
 
     public void Write(TextWriter writer)
     {
-        writer.WriteLine(string.Join(Delimiter, Columns.Select(Quote)));
+        writer.WriteLine(string.Join(Delimiter, Columns.Select(c => CsvCells.Cell(c, Delimiter))));
         foreach (var row in Rows)
         {
-            writer.WriteLine(string.Join(Delimiter, row.Select(c => Quote(c ?? ""))));
+            writer.WriteLine(string.Join(Delimiter, row.Select(c => CsvCells.Cell(c, Delimiter))));
         }
     }
 
@@ -152,12 +152,9 @@ public sealed class CsvTable
         Write(writer);
     }
 
-    private string Quote(string cell) =>
-        cell.IndexOfAny([Delimiter, '"', '\n', '\r']) >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
-
     private static string? Normalize(string cell)
     {
-        var trimmed = cell.Trim();
+        var trimmed = CsvCells.Restore(cell.Trim());
         return MissingTokens.Contains(trimmed) ? null : trimmed;
     }
 

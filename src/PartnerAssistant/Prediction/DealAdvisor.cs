@@ -9,6 +9,13 @@ public sealed record Factor(string Column, string? Value, double Contribution, s
 public sealed record WhatIfOutcome(string Key, string Change, double From, double To, DealFacts Facts, string? Caveat = null)
 {
     public double Delta => To - From;
+
+    /// <summary>The deal the change was applied to when it is not the deal asked about: that deal without what it
+    /// already had (<see cref="AlreadyTrue"/>), so "what if we add co-sell?" on a co-sell deal compares without and with.</summary>
+    public DealFacts? Baseline { get; init; }
+
+    /// <summary>The deal already had the change; <see cref="From"/> is the odds without it.</summary>
+    public bool AlreadyTrue { get; init; }
 }
 
 /// <summary>A deal's win probability, the facts that raise and lower it most, and suggested what-ifs.</summary>
@@ -69,7 +76,8 @@ public sealed class DealAdvisor(DealScorer scorer, IEnumerable<IDealFactsSource>
         var lowering = known.Where(c => c.Contribution < 0).OrderBy(c => c.Contribution).Take(factors).Select(ToFactor).ToList();
         var unknown = model.Schema.Columns
             .Where(c => c != DealColumns.SizeBand && facts.ToRecord().TryGetValue(c, out var v) && v is null)
-            .Select(c => c.ToLowerInvariant())
+            .Select(DealColumns.Unknown)
+            .Distinct()
             .ToList();
         var suggestions = Levers
             .Where(l => l.Applies(facts))

@@ -5,7 +5,11 @@ using PartnerAssistant.People;
 namespace PartnerAssistant.Prediction;
 
 /// <summary>The facts a sentence states about a deal, and what was assumed to fill gaps.</summary>
-public sealed record ParsedDeal(DealFacts Facts, IReadOnlyList<string> Assumptions);
+public sealed record ParsedDeal(DealFacts Facts, IReadOnlyList<string> Assumptions)
+{
+    /// <summary>What the sentence only asks about ("… would co-sell help?"): a what-if on the deal, not a fact of it.</summary>
+    public DealFacts Asked { get; init; } = new();
+}
 
 /// <summary>
 /// Reads deal facts from how people describe a deal: "a 300k SI-led deal in EMEA with co-sell,
@@ -19,6 +23,19 @@ public static partial class DealDescriptionParser
     public const decimal AssumedPriorRevenue = 150_000m;
 
     public static ParsedDeal Parse(string text)
+    {
+        // "would co-sell help?", "what if we add a certified SI", "with or without co-sell": asked about, not stated.
+        var asked = new DealFacts();
+        foreach (Match question in Hypothetical().Matches(text))
+        {
+            asked = asked.Merge(ParseStated(question.Groups["lever"].Value).Facts);
+        }
+
+        var stated = ParseStated(Hypothetical().Replace(text, " "));
+        return asked.IsEmpty ? stated : stated with { Asked = asked };
+    }
+
+    private static ParsedDeal ParseStated(string text)
     {
         var assumptions = new List<string>();
         var lower = " " + text.ToLowerInvariant().Replace('’', '\'') + " ";
@@ -298,6 +315,10 @@ public static partial class DealDescriptionParser
 
         return Regex.IsMatch(text, $@"\b({pattern})") ? true : null;
     }
+
+    [GeneratedRegex(@"\b(?:would|could|does|do|will|might)\s+(?:adding\s+|having\s+|bringing in\s+|getting\s+)?(?<lever>(?:a |an |the )?[\w -]{2,40}?)\s+(?:help|change anything|change|improve (?:it|things|the (?:odds|chances))|matter|make a difference|raise (?:it|the odds))\b[^?.;]*\??"
+        + @"|\bwhat if (?:we |they |you )?(?:add|added|bring in|brought in|get|got|use|used|had|have)\s+(?<lever>[^?.;,]+)\??|\b(?:with or without|without or with)\s+(?<lever>[^?.;,]+)\??|\bshould we (?<lever>co-?sell)\b[^?.;]*\??", RegexOptions.IgnoreCase)]
+    private static partial Regex Hypothetical();
 
     [GeneratedRegex(@"\bdr[- ]?(\d{3,})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RegistrationNumberPattern();

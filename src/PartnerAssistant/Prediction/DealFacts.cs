@@ -265,14 +265,14 @@ public static class DealColumns
     };
 
     /// <summary>A factor in plain words, as a sales rep would say it: "a certified SI is on the deal",
-    /// "competing against a hyperscaler's own service". Columns this class does not know read as
-    /// "Column: value".</summary>
+    /// "competing against a hyperscaler's own service". A column this class does not know (a model trained
+    /// on another file) reads as its name in words: "the lead source is webinar".</summary>
     public static string Describe(string column, string? value)
     {
         var yes = string.Equals(value, "yes", StringComparison.OrdinalIgnoreCase);
         if (value is null)
         {
-            return $"{column.ToLowerInvariant()} is not known";
+            return $"{Unknown(column)} is not known";
         }
 
         return column switch
@@ -288,12 +288,12 @@ public static class DealColumns
             },
             Region => $"the deal is in {value}",
             Segment => $"the customer is {Article(value)} {value.ToLowerInvariant()} customer",
-            Amount => $"the deal size (${Number(value)})",
-            SizeBand => $"the deal size band ({value})",
+            Amount => $"it is a ${Number(value)} deal",
+            SizeBand => $"it is a deal of {value.Replace("-", " to ", StringComparison.Ordinal)}",
             DataFabric or AiStudio or EdgeRuntime or CloudMigration => yes ? $"it includes {column}" : $"it does not include {column}",
             PartnersInvolved => value == "1" ? "one partner works the deal" : $"{value} partners are involved",
             CertifiedSi => yes ? "a certified SI is on the deal" : "no certified SI is on the deal",
-            CoSell => yes ? "Northbeam co-sells" : "no co-sell with Northbeam",
+            CoSell => yes ? "Northbeam co-sells" : "Northbeam does not co-sell",
             InfluencePartner => yes ? "an influence partner is engaged" : "no influence partner is engaged",
             IsvComponent => yes ? "an ISV component is part of the solution" : "no ISV component is part of the solution",
             ChannelConflict => yes ? "there is channel conflict" : "there is no channel conflict",
@@ -305,10 +305,37 @@ public static class DealColumns
                 "Open source" => "competing against an open-source option",
                 _ => $"the competitor is {value}",
             },
-            PriorRevenue => value == "0" ? "a new customer (no revenue in the last two years)" : $"an existing customer (${Number(value)} in the last two years)",
-            _ => $"{column}: {value}",
+            PriorRevenue => value == "0" ? "it is a new customer (no revenue in the last two years)" : $"it is an existing customer (${Number(value)} in the last two years)",
+            _ => $"the {Words(column)} is {value}",
         };
     }
+
+    /// <summary>What a fact is, for saying it is not known: "whether a certified SI is on the deal",
+    /// "the customer's revenue with Northbeam in the last two years".</summary>
+    public static string Unknown(string column) => column switch
+    {
+        PartnerType => "which kind of partner registers it",
+        PartnerTier => "the partner's tier",
+        Route => "how the customer buys (resale, SI-led, marketplace private offer or co-sell with direct)",
+        Region => "the region",
+        Segment => "the kind of customer (enterprise, mid-market, small business or public sector)",
+        Amount or SizeBand => "the deal size",
+        DataFabric or AiStudio or EdgeRuntime or CloudMigration => "which Northbeam products are in it",
+        PartnersInvolved => "how many partners work the deal",
+        CertifiedSi => "whether a certified SI is on the deal",
+        CoSell => "whether Northbeam co-sells",
+        InfluencePartner => "whether an influence partner is engaged",
+        IsvComponent => "whether an ISV component is part of the solution",
+        ChannelConflict => "whether there is channel conflict",
+        Competitor => "who you are up against",
+        PriorRevenue => "whether the customer already buys from Northbeam",
+        _ => "the " + Words(column),
+    };
+
+    /// <summary>A column name as words: "LeadSource" or "lead_source" → "lead source"; acronyms stay as they are.</summary>
+    private static string Words(string column) =>
+        string.Join(' ', System.Text.RegularExpressions.Regex.Replace(column, "([a-z])([A-Z])", "$1 $2").Split([' ', '_', '-'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => w.Length > 1 && w.All(char.IsUpper) ? w : w.ToLowerInvariant()));
 
     private static string Number(string value) =>
         decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number.ToString("#,0", CultureInfo.InvariantCulture) : value;

@@ -171,7 +171,8 @@ public sealed class DealModelStore : IDisposable
         File.WriteAllText(Path.Combine(staging, CardMarkdownFile), card.ToMarkdown());
         System.IO.Directory.Move(staging, Path.Combine(Folder, version));
 
-        var pointer = Path.Combine(Folder, PointerFile + ".tmp");
+        // A name of its own: two processes deploying at once must not write into one temporary file.
+        var pointer = Path.Combine(Folder, $".{PointerFile}.{Guid.NewGuid():N}.tmp");
         File.WriteAllText(pointer, JsonSerializer.Serialize(new Pointer(version), ModelCard.Json));
         File.Move(pointer, PointerPath, overwrite: true);
         _logger.LogInformation("Deployed model {Name} version {Version} (test ROC AUC {Auc:0.000})", _options.ModelName, version, card.Auc);

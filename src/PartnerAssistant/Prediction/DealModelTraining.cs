@@ -120,6 +120,13 @@ internal sealed class DealModelPreparation(DealModelTraining training, IOptions<
 
         try
         {
+            // Replicas sharing the data folder start together: one trains, the others find its model once the lock is theirs.
+            using var first = ExclusiveFileLock.Acquire(Path.Combine(training.Store.Folder, ".first-run.lock"), TimeSpan.FromMinutes(15));
+            if (training.Store.HasModel)
+            {
+                return Task.CompletedTask;
+            }
+
             var model = training.TrainFromHistory();
             logger.LogInformation("First deal model ready: {Trainer}, test ROC AUC {Auc:0.000}, trained in {Seconds:0.0} s",
                 model.Card.Trainer, model.Card.Auc, model.Card.TrainingSeconds);

@@ -14,6 +14,16 @@ public static class DealScoreCard
     /// <summary>"41 % → 53 %".</summary>
     public static string Arrow(WhatIfOutcome w) => $"{Percent(w.From)} → {Percent(w.To)}";
 
+    /// <summary>A what-if as a rep would say it: "Adding a certified SI would take it to 53 % (from 41 %)".</summary>
+    public static string Sentence(WhatIfOutcome w) =>
+        $"{Capitalise(w.Change)} would {(w.To >= w.From ? "take" : "bring")} it to {Percent(w.To)} (from {Percent(w.From)})" +
+        (w.Caveat is null ? "" : $"; note that {w.Caveat}");
+
+    /// <summary>Where the odds come from, in words: the model, what it learned from, and how often it ranked right on deals it never saw.</summary>
+    public static string ModelLine(DealAssessment a) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"These odds come from deal model {a.ModelVersion}, trained on {a.Card.Data.Rows:N0} past deals ({a.Card.Data.Source}). Tested on deals it had never seen, it ranked a won deal above a lost one {a.Card.Auc * 100:0} times in 100. Use them to decide where to spend effort, not as a decision.");
+
     public static string Title(DealFacts facts) =>
         facts.RegistrationNumber is { } number
             ? facts.Customer is { } customer ? $"{number} · {customer}" : number
@@ -35,7 +45,7 @@ public static class DealScoreCard
 
         if (a.WhatIfs.Count > 0)
         {
-            text.Append("\n\nWhat if: ").Append(Join(a.WhatIfs.Select(w => $"{w.Change}: {Arrow(w)}{(w.Caveat is null ? "" : $" ({w.Caveat})")}"))).Append('.');
+            text.Append("\n\n").AppendJoin(" ", a.WhatIfs.Select(w => Sentence(w) + "."));
         }
 
         if (assumptions.Count > 0)
@@ -45,8 +55,9 @@ public static class DealScoreCard
 
         if (a.UnknownFacts.Count > 0)
         {
-            text.Append("\n\nNot known to me: ").Append(Join(a.UnknownFacts.Take(6))).Append(a.UnknownFacts.Count > 6 ? " and more" : "")
-                .Append(" — tell me and I'll sharpen the estimate.");
+            var unknown = a.UnknownFacts.Take(6).ToList();
+            text.Append("\n\nI don't know ").Append(Join(unknown, "or")).Append(" yet").Append(a.UnknownFacts.Count > 6 ? ", among other things" : "")
+                .Append(": tell me and I'll sharpen the estimate.");
         }
 
         return text.ToString();
@@ -71,14 +82,14 @@ public static class DealScoreCard
 
         if (a.WhatIfs.Count > 0)
         {
-            card.Text("**What if**").Facts(a.WhatIfs.Select(w => (Capitalise(w.Change), Arrow(w) + (w.Caveat is null ? "" : $" ({w.Caveat})"))));
+            card.Text("**What if**").Text(string.Join("\n", a.WhatIfs.Select(w => $"- {Sentence(w)}")));
             foreach (var w in a.WhatIfs)
             {
                 card.Submit($"What if: {w.Change}", "Prediction.WhatIf", new JsonObject { ["change"] = w.Key });
             }
         }
 
-        card.Text($"Model {a.ModelVersion} ({a.Card.Trainer}, test ROC AUC {a.Card.Auc:0.00}, trained on {a.Card.Data.Source}). Calibrated probability from registration facts: a guide for where to spend effort, not a decision.", subtle: true, size: "Small");
+        card.Text(ModelLine(a), subtle: true, size: "Small");
         return card.Build();
     }
 
@@ -86,7 +97,7 @@ public static class DealScoreCard
         AdaptiveCardBuilder.Create()
             .Title($"What if: {w.Change}")
             .Text(Arrow(w), size: "ExtraLarge", weight: "Bolder", color: w.Delta >= 0 ? "Good" : "Attention")
-            .Text(w.Caveat is null ? Title(facts) : $"{Title(facts)} — note: {w.Caveat}", subtle: true)
+            .Text($"{Title(facts)}: {Sentence(w)}.", subtle: true)
             .Build();
 
     private static IEnumerable<(string, string)> Facts(DealFacts f)
@@ -148,11 +159,12 @@ public static class DealScoreCard
         }
     }
 
-    private static string Join(IEnumerable<string> items)
+    /// <summary>"a, b and c" (or "a, b or c").</summary>
+    public static string Join(IEnumerable<string> items, string last = "and")
     {
         var list = items.ToList();
-        return list.Count <= 1 ? string.Concat(list) : string.Join(", ", list.Take(list.Count - 1)) + " and " + list[^1];
+        return list.Count <= 1 ? string.Concat(list) : string.Join(", ", list.Take(list.Count - 1)) + $" {last} " + list[^1];
     }
 
-    private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+    public static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

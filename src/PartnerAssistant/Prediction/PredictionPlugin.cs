@@ -63,7 +63,22 @@ public sealed class PredictionPlugin(DealAdvisor advisor)
         }
 
         var (facts, assumptions) = WithCallerDefaults(parsed.Facts, turn.Caller);
-        return Score(turn, facts, [.. assumptions, .. parsed.Assumptions]);
+        var scored = Score(turn, facts, [.. assumptions, .. parsed.Assumptions]);
+        if (parsed.Asked.IsEmpty)
+        {
+            return scored;
+        }
+
+        // "… would co-sell help?": the answer to that, with and without, after the deal's odds.
+        try
+        {
+            var outcome = Compare(facts, parsed.Asked);
+            return scored with { Text = scored.Text + "\n\n" + WhatIfText(outcome, facts) };
+        }
+        catch (ModelUnavailableException)
+        {
+            return scored;
+        }
     }
 
     [KernelFunction("WhatIf"), Description("Re-scores the deal scored last with a change (add co-sell, a certified SI, an influence partner, a marketplace private offer, resolve conflict, another amount) and gives the probability before and after.")]
@@ -86,25 +101,56 @@ public sealed class PredictionPlugin(DealAdvisor advisor)
             }
             else
             {
-                var change = DealDescriptionParser.Parse(utterance).Facts;
-                outcome = change.IsEmpty ? null : advisor.WhatIf(deal, change, DescribeChange(change));
+                var parsed = DealDescriptionParser.Parse(utterance);
+                var change = parsed.Facts.Merge(parsed.Asked);
+                outcome = change.IsEmpty ? null : Compare(deal, change);
             }
 
             if (outcome is null)
             {
                 var suggestions = advisor.Assess(deal).WhatIfs;
-                var list = suggestions.Count == 0 ? "none of the usual levers would raise it" : string.Join("; ", suggestions.Select(w => $"{w.Change}: {DealScoreCard.Arrow(w)}"));
-                return AssistantReply.Say($"Which change? For {DealScoreCard.Title(deal)}, the levers that help most: {list}. You can also ask \"what if it were 500k?\" or \"what if it went through a marketplace private offer?\"");
+                var list = suggestions.Count == 0 ? "none of the usual changes would raise it." : string.Join(" ", suggestions.Select(w => DealScoreCard.Sentence(w) + "."));
+                return AssistantReply.Say($"Which change? For {DealScoreCard.Title(deal)}, {(suggestions.Count == 0 ? list : "what helps most: " + list)} You can also ask \"what if it were 500k?\" or \"what if it went through a marketplace private offer?\"");
             }
 
-            var text = $"{Capitalise(outcome.Change)} would move {DealScoreCard.Title(deal)} from {DealScoreCard.Percent(outcome.From)} to **{DealScoreCard.Percent(outcome.To)}**"
-                + (outcome.Caveat is null ? "." : $" — note: {outcome.Caveat}.");
-            return AssistantReply.Say(text).WithCard(DealScoreCard.WhatIfCard(deal, outcome));
+            return AssistantReply.Say(WhatIfText(outcome, deal)).WithCard(DealScoreCard.WhatIfCard(outcome.Baseline ?? deal, outcome));
         }
         catch (ModelUnavailableException ex)
         {
             return AssistantReply.Say(ex.Message);
         }
+    }
+
+    /// <summary>The deal with and without the change, whichever it already has: asking "what if we add co-sell?" about a deal
+    /// that has co-sell compares it with the same deal without co-sell, rather than with itself; a deal that does not say
+    /// is compared without and with.</summary>
+    private WhatIfOutcome Compare(DealFacts deal, DealFacts change)
+    {
+        var without = deal with
+        {
+            CoSell = Without(deal.CoSell, change.CoSell),
+            CertifiedSi = Without(deal.CertifiedSi, change.CertifiedSi),
+            InfluencePartner = Without(deal.InfluencePartner, change.InfluencePartner),
+            IsvComponent = Without(deal.IsvComponent, change.IsvComponent),
+            ChannelConflict = Without(deal.ChannelConflict, change.ChannelConflict),
+        };
+        var already = Had(deal.CoSell, change.CoSell) || Had(deal.CertifiedSi, change.CertifiedSi) || Had(deal.InfluencePartner, change.InfluencePartner)
+            || Had(deal.IsvComponent, change.IsvComponent) || Had(deal.ChannelConflict, change.ChannelConflict);
+        return without == deal
+            ? advisor.WhatIf(deal, change, DescribeChange(change))
+            : advisor.WhatIf(without, change, DescribeChange(change)) with { Baseline = without, AlreadyTrue = already };
+    }
+
+    private static bool? Without(bool? has, bool? asked) => asked is { } value && (has == value || has is null) ? !value : has;
+
+    private static bool Had(bool? has, bool? asked) => asked is { } value && has == value;
+
+    private static string WhatIfText(WhatIfOutcome outcome, DealFacts deal)
+    {
+        var caveat = outcome.Caveat is null ? "." : $"; note that {outcome.Caveat}.";
+        return outcome.AlreadyTrue
+            ? $"The deal already has {outcome.Change}. Without it the odds would be {DealScoreCard.Percent(outcome.From)}; with it, **{DealScoreCard.Percent(outcome.To)}**{caveat}"
+            : $"{DealScoreCard.Capitalise(outcome.Change)} would move {DealScoreCard.Title(deal)} from {DealScoreCard.Percent(outcome.From)} to **{DealScoreCard.Percent(outcome.To)}**{caveat}";
     }
 
     private AssistantReply Score(AssistantTurn turn, DealFacts facts, IReadOnlyList<string> assumptions)
@@ -156,81 +202,90 @@ public sealed class PredictionPlugin(DealAdvisor advisor)
         return (facts, assumptions);
     }
 
-    /// <summary>"co-sell, a certified SI, $500,000": the facts a what-if changes.</summary>
+    /// <summary>The facts a what-if changes, said as what would be done: "co-selling with Northbeam and making it a
+    /// $500,000 deal". It is the subject of "… would move the deal from 41 % to 53 %".</summary>
     public static string DescribeChange(DealFacts change)
     {
         var parts = new List<string>();
         if (change.CoSell is { } coSell)
         {
-            parts.Add(coSell ? "co-selling with Northbeam" : "without co-sell");
+            parts.Add(coSell ? "co-selling with Northbeam" : "dropping co-sell");
         }
 
         if (change.CertifiedSi is { } si)
         {
-            parts.Add(si ? "a certified SI" : "without a certified SI");
+            parts.Add(si ? "adding a certified SI" : "going without a certified SI");
         }
 
         if (change.InfluencePartner is { } influence)
         {
-            parts.Add(influence ? "an influence partner" : "without an influence partner");
+            parts.Add(influence ? "engaging an influence partner" : "going without an influence partner");
         }
 
         if (change.IsvComponent is { } isv)
         {
-            parts.Add(isv ? "an ISV component" : "without an ISV component");
+            parts.Add(isv ? "adding an ISV component" : "going without an ISV component");
         }
 
         if (change.ChannelConflict is { } conflict)
         {
-            parts.Add(conflict ? "with channel conflict" : "without channel conflict");
+            parts.Add(conflict ? "running into channel conflict" : "resolving the channel conflict");
         }
 
         if (change.Route is { } route)
         {
-            parts.Add(DealColumns.Cell(route).ToLowerInvariant().Replace("si-led", "SI-led", StringComparison.Ordinal));
+            parts.Add(route switch
+            {
+                RouteToMarket.SiLed => "making it SI-led",
+                RouteToMarket.MarketplacePrivateOffer => "selling through a marketplace private offer",
+                RouteToMarket.CoSellWithDirect => "letting Northbeam direct transact with partners co-selling",
+                _ => "selling through a reseller",
+            });
         }
 
         if (change.AmountUsd is { } amount)
         {
-            parts.Add("$" + amount.ToString("#,0", CultureInfo.InvariantCulture));
+            parts.Add("making it a $" + amount.ToString("#,0", CultureInfo.InvariantCulture) + " deal");
         }
 
         if (change.Region is { } region)
         {
-            parts.Add("in " + region);
+            parts.Add("selling in " + region);
         }
 
         if (change.Competitor is { } competitor)
         {
-            parts.Add(DealColumns.Describe(DealColumns.Competitor, DealColumns.Cell(competitor)));
+            parts.Add(competitor == CompetitorKind.None ? "having no competitor" : DealColumns.Describe(DealColumns.Competitor, DealColumns.Cell(competitor)));
         }
 
         if (change.PartnerTier is { } tier)
         {
-            parts.Add($"a {tier} partner");
+            parts.Add($"having a {tier} partner register it");
         }
 
         if (change.Segment is { } segment)
         {
-            parts.Add(DealColumns.Cell(segment).ToLowerInvariant() + " customer");
+            parts.Add($"selling to {(segment == CustomerSegment.Enterprise ? "an" : "a")} {DealColumns.Cell(segment).ToLowerInvariant()} customer");
         }
 
         if (change.PartnersInvolved is { } partners)
         {
-            parts.Add($"{partners} partners");
+            parts.Add(partners == 1 ? "having one partner on the deal" : $"having {partners} partners on the deal");
         }
 
         if (change.Products is { } products)
         {
-            parts.Add("with " + products.ToString().Replace("Ai", "AI ", StringComparison.Ordinal));
+            parts.Add("including " + DealScoreCard.Join(products.ToString().Split(", ").Select(p => p.Replace("Ai", "AI ", StringComparison.Ordinal)
+                .Replace("DataFabric", "Data Fabric", StringComparison.Ordinal).Replace("EdgeRuntime", "Edge Runtime", StringComparison.Ordinal)
+                .Replace("CloudMigration", "Cloud Migration", StringComparison.Ordinal))));
         }
 
         if (change.PriorCustomerRevenueUsd is { } prior)
         {
-            parts.Add(prior == 0 ? "a new customer" : "an existing customer");
+            parts.Add(prior == 0 ? "selling to a new customer" : "selling to an existing customer");
         }
 
-        return parts.Count == 0 ? "that change" : string.Join(", ", parts);
+        return parts.Count == 0 ? "that change" : DealScoreCard.Join(parts);
     }
 
     private static string? Field(string value, string name)
@@ -250,5 +305,4 @@ public sealed class PredictionPlugin(DealAdvisor advisor)
         }
     }
 
-    private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

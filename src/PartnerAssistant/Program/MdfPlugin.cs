@@ -74,6 +74,8 @@ public sealed class MdfPlugin(MdfService mdf, ProgramDocuments documents, Direct
             return AssistantReply.Say("Use the MDF request form: say \"request MDF for a webinar in March, 8k\" to get one.");
         }
 
+        // A form without a key gets one from its content, so concurrent or repeated submits of it create one request.
+        data = CardData.WithSubmissionKey(data, caller.Person.Id);
         var draft = MdfDraft.FromSubmit(data);
         var input = draft.ToInput();
         if (!IsConfirmed(confirmed))
@@ -89,7 +91,12 @@ public sealed class MdfPlugin(MdfService mdf, ProgramDocuments documents, Direct
 
             return Confirm($"You are about to request **{ProgramCards.Money(input.RequestedAmount)}** of MDF for \"{input.Title}\" ({input.ActivityType}) on {ProgramText.Date(input.ActivityDate)}, " +
                     $"eligible cost {ProgramCards.Money(input.EligibleCost)}. Your channel manager decides within {Settings.DecisionBusinessDays} business days.",
-                ProgramCards.SubmitMdfIntent, new() { ["value"] = data.ToJsonString() }, $"request {ProgramCards.Money(input.RequestedAmount)} of MDF for {input.Title}");
+                ProgramCards.SubmitMdfIntent, new() { ["value"] = data.ToJsonString() }, $"request {ProgramCards.Money(input.RequestedAmount)} of MDF for {input.Title}",
+                [
+                    new("Partner", caller.Organisation.Name), new("Activity", input.Title), new("Type", input.ActivityType), new("Date", ProgramText.Date(input.ActivityDate)),
+                    new("Requested", ProgramCards.Money(input.RequestedAmount)), new("Eligible cost", ProgramCards.Money(input.EligibleCost)),
+                    new("Plan", input.Plan), new("Expected outcomes", input.ExpectedOutcomes),
+                ]);
         }
 
         var (request, duplicate) = await mdf.RequestAsync(caller, caller.OrganisationId, input, cancellationToken);
@@ -243,7 +250,12 @@ public sealed class MdfPlugin(MdfService mdf, ProgramDocuments documents, Direct
                 $"({view.SharePercent} %, at most the approved {ProgramCards.Money(view.Approved ?? 0)}), with {string.Join(", ", stored.Select(d => d.FileName))} as proof.",
             $"{Plugin}.ClaimFunds",
             new() { ["number"] = view.Number, ["actualCost"] = cost.ToString(CultureInfo.InvariantCulture), ["documentIds"] = string.Join(',', stored.Select(d => d.Id)) },
-            $"claim {view.Number}");
+            $"claim {view.Number}",
+            [
+                new("Request", $"{view.Number} ({view.Title})"), new("Actual cost", ProgramCards.Money(cost)),
+                new("Reimbursement", $"{ProgramCards.Money(reimbursement)} ({view.SharePercent} %, at most the approved {ProgramCards.Money(view.Approved ?? 0)})"),
+                new("Proof", string.Join(", ", stored.Select(d => d.FileName))),
+            ]);
     });
 
     [KernelFunction("ApproveClaim"), Description("For channel managers: approves the claim on an MDF request.")]
@@ -288,7 +300,8 @@ public sealed class MdfPlugin(MdfService mdf, ProgramDocuments documents, Direct
             && !m.Groups["ref"].Value.StartsWith("MDF", StringComparison.OrdinalIgnoreCase) ? m.Groups["ref"].Value : "";
         var amount = view.ApprovedClaim?.Reimbursement;
         return Confirm($"I'll mark **{view.Number}** ({view.OrganisationName}, {view.Title}) as paid{(amount is { } a ? $": {ProgramCards.Money(a)}" : "")}{(paymentReference.Length > 0 ? $", reference {paymentReference}" : "")}.",
-            $"{Plugin}.MarkPaid", new() { ["number"] = view.Number, ["reference"] = paymentReference }, $"mark {view.Number} paid");
+            $"{Plugin}.MarkPaid", new() { ["number"] = view.Number, ["reference"] = paymentReference }, $"mark {view.Number} paid",
+            [new("Request", $"{view.Number} ({view.OrganisationName}, {view.Title})"), new("Paid", amount is { } toPay ? ProgramCards.Money(toPay) : null), new("Payment reference", paymentReference)]);
     });
 
     private Task<AssistantReply> DecideRequestAsync(Kernel kernel, bool approve, string utterance, string value, string confirmed, string number, string amount, string share, string reason, CancellationToken cancellationToken) => GuardAsync(async () =>
@@ -351,7 +364,16 @@ public sealed class MdfPlugin(MdfService mdf, ProgramDocuments documents, Direct
                 ["number"] = view.Number, ["reason"] = why ?? "",
                 ["amount"] = approvedAmount?.ToString(CultureInfo.InvariantCulture) ?? "", ["share"] = sharePercent?.ToString(CultureInfo.InvariantCulture) ?? "",
             },
-            $"{(approve ? "approve" : "decline")} {view.Number}");
+            $"{(approve ? "approve" : "decline")} {view.Number}",
+            approve
+                ?
+                [
+                    new("Request", $"{view.Number} ({view.OrganisationName}, {view.Title})"), new("Decision", "approve"),
+                    new("Approved amount", $"{ProgramCards.Money(approvedAmount ?? view.Requested)}{(approvedAmount is null ? "" : $" (requested {ProgramCards.Money(view.Requested)})")}"),
+                    new("Vendor co-funding share", $"{sharePercent ?? view.SharePercent} %{(sharePercent is null ? "" : $" (requested {view.SharePercent} %)")}"),
+                    new("Note to the partner", why),
+                ]
+                : [new("Request", $"{view.Number} ({view.OrganisationName}, {view.Title})"), new("Decision", "decline"), new("Reason (the partner is told)", why)]);
     });
 
     private Task<AssistantReply> DecideClaimAsync(Kernel kernel, bool approve, string utterance, string value, string confirmed, string number, string reason, CancellationToken cancellationToken) => GuardAsync(async () =>
@@ -400,7 +422,11 @@ public sealed class MdfPlugin(MdfService mdf, ProgramDocuments documents, Direct
                 : $"I'll reject the claim on **{view.Number}** ({view.OrganisationName}). Reason: {why}",
             approve ? ProgramCards.ApproveClaimIntent : ProgramCards.RejectClaimIntent,
             new() { ["number"] = view.Number, ["reason"] = why ?? "" },
-            $"{(approve ? "approve" : "reject")} the claim on {view.Number}");
+            $"{(approve ? "approve" : "reject")} the claim on {view.Number}",
+            [
+                new("Request", $"{view.Number} ({view.OrganisationName}, {view.Title})"), new("Decision", approve ? "approve the claim" : "reject the claim"),
+                new("Reimbursement", claim is null ? null : ProgramCards.Money(claim.Reimbursement)), new("Reason (the partner is told)", why),
+            ]);
     });
 
     private static long? NumberFrom(string utterance, string value) =>

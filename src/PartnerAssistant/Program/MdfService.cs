@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -13,15 +14,20 @@ namespace PartnerAssistant.PartnerProgram;
 /// <summary>What a partner asks funds for (amounts in the reporting currency).</summary>
 public sealed record MdfRequestInput
 {
+    [MaxLength(32)]
     public required string ActivityType { get; init; }
+    [MaxLength(200)]
     public required string Title { get; init; }
     public DateOnly ActivityDate { get; init; }
+    [MaxLength(2000)]
     public string Plan { get; init; } = "";
+    [MaxLength(1000)]
     public string ExpectedOutcomes { get; init; } = "";
     public decimal EligibleCost { get; init; }
     public decimal RequestedAmount { get; init; }
 
     /// <summary>Carried in the card: the same submission delivered twice creates one request.</summary>
+    [MaxLength(100)]
     public string SubmissionKey { get; init; } = "";
 }
 
@@ -372,7 +378,7 @@ public sealed class MdfService(
     /// <summary>The partner claims an approved activity after it took place, with proof of performance (at least one file).</summary>
     public async Task<MdfRequestView> ClaimAsync(Caller caller, long number, decimal actualCost, IReadOnlyList<long> proofDocumentIds, CancellationToken cancellationToken)
     {
-        var request = await LoadAsync(number, cancellationToken);
+        var request = await LoadVisibleAsync(caller, number, cancellationToken);
         ProgramAccess.RequirePartnerAdminOf(caller, request.OrganisationId, "claim MDF");
         var today = Today();
         if (request.Status != MdfStatus.Approved)
@@ -592,7 +598,7 @@ public sealed class MdfService(
 
     public async Task<MdfRequestView> FindAsync(Caller caller, long number, CancellationToken cancellationToken)
     {
-        var request = await LoadAsync(number, cancellationToken);
+        var request = await LoadVisibleAsync(caller, number, cancellationToken);
         ProgramAccess.RequireRead(caller, request.OrganisationId);
         var name = (await directory.FindOrganisationAsync(request.OrganisationId, cancellationToken))?.Name ?? request.OrganisationId;
         return View(request, name);
@@ -730,12 +736,24 @@ public sealed class MdfService(
         return new MdfBalance(b.OrganisationId, name, b.PeriodStart, b.PeriodEnd, b.AmountCents / 100m, b.CommittedCents / 100m, b.PaidCents / 100m, b.AvailableCents / 100m, pending / 100m, b.Source, b.PeriodEnd < Today());
     }
 
+    /// <summary>The request, for someone who may not see every partner's only when it is their organisation's: another
+    /// partner's number gets the same answer as a number that does not exist, so numbers cannot be probed.</summary>
+    private async Task<MdfRequest> LoadVisibleAsync(Caller caller, long number, CancellationToken cancellationToken)
+    {
+        var request = await LoadAsync(number, cancellationToken);
+        return !ProgramAccess.SeesAllPartners(caller) && request.OrganisationId != caller.OrganisationId
+            ? throw new ProgramNotFoundException(NoSuchRequest(number))
+            : request;
+    }
+
+    private static string NoSuchRequest(long number) => $"There is no MDF request {MdfNumber.Format(number)}.";
+
     private async Task<MdfRequest> LoadAsync(long number, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ProgramDbContext>();
         return await db.MdfRequests.AsNoTracking().Include(r => r.Claims).FirstOrDefaultAsync(r => r.Number == number, cancellationToken)
-            ?? throw new ProgramNotFoundException($"There is no MDF request {MdfNumber.Format(number)}.");
+            ?? throw new ProgramNotFoundException(NoSuchRequest(number));
     }
 
     private async Task<MdfRequestView?> FindBySubmissionAsync(string organisationId, string key, CancellationToken cancellationToken)

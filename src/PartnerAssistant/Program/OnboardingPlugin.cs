@@ -62,7 +62,8 @@ public sealed partial class OnboardingPlugin(OnboardingService onboarding, Progr
                 "it enters the partner directory at Registered tier, and the five-step onboarding checklist starts today.",
             $"{Plugin}.InvitePartner",
             new() { ["name"] = request.Name, ["partnerType"] = request.PartnerType.ToString(), ["region"] = request.Region, ["adminName"] = request.AdminName ?? "", ["adminEmail"] = request.AdminEmail ?? "" },
-            $"invite {request.Name} as a {request.PartnerType.Value.Describe()}");
+            $"invite {request.Name} as a {request.PartnerType.Value.Describe()}",
+            [new("Organisation", request.Name), new("Partner type", request.PartnerType.Value.Describe()), new("Region", request.Region), new("Partner admin", request.AdminName), new("Admin e-mail", request.AdminEmail)]);
     });
 
     [KernelFunction("OnboardingStatus"), Description("Shows an onboarding checklist: the caller's organisation's for partners; for the vendor's staff the partner named.")]
@@ -164,7 +165,8 @@ public sealed partial class OnboardingPlugin(OnboardingService onboarding, Progr
         var file = stored.FirstOrDefault();
         return Confirm($"I'll record the partner agreement of **{subject.Name}** as signed{(file is null ? "" : $", with {file.FileName} kept as the signed copy")}.",
             $"{Plugin}.SignAgreement", new() { ["documentId"] = file?.Id.ToString(CultureInfo.InvariantCulture) ?? "", ["organisationId"] = subject.Id },
-            $"record {subject.Name}'s partner agreement as signed");
+            $"record {subject.Name}'s partner agreement as signed",
+            [new("Partner", subject.Name), new("Step", "partner agreement signed"), new("Signed copy", file?.FileName)]);
     });
 
     [KernelFunction("UploadAttestation"), Description("Records a compliance attestation (ESG, FCPA anti-corruption, or data-protection terms) from the attached signed document.")]
@@ -206,7 +208,8 @@ public sealed partial class OnboardingPlugin(OnboardingService onboarding, Progr
         return Confirm($"I'll record **{stored[0].FileName}** as {subject.Name}'s signed {OnboardingService.Describe(attestationKind)}, signed today and valid for a year.",
             $"{Plugin}.UploadAttestation",
             new() { ["kind"] = attestationKind.ToString(), ["documentId"] = stored[0].Id.ToString(CultureInfo.InvariantCulture), ["organisationId"] = subject.Id },
-            $"record {subject.Name}'s {OnboardingService.Describe(attestationKind)}");
+            $"record {subject.Name}'s {OnboardingService.Describe(attestationKind)}",
+            [new("Partner", subject.Name), new("Attestation", OnboardingService.Describe(attestationKind)), new("Signed copy", stored[0].FileName), new("Valid", "a year from today")]);
     });
 
     [KernelFunction("CompleteCourses"), Description("Records enablement courses as completed (all assigned ones, or those named by code).")]
@@ -236,7 +239,8 @@ public sealed partial class OnboardingPlugin(OnboardingService onboarding, Progr
                 ? $"I'll record every assigned enablement course of {subject.Name} as completed."
                 : $"I'll record {string.Join(", ", codes)} as completed for {subject.Name}.",
             $"{Plugin}.CompleteCourses", new() { ["courses"] = string.Join(',', codes), ["organisationId"] = subject.Id },
-            codes.Length == 0 ? "record all assigned courses as completed" : $"record {string.Join(", ", codes)} as completed");
+            codes.Length == 0 ? "record all assigned courses as completed" : $"record {string.Join(", ", codes)} as completed",
+            [new("Partner", subject.Name), new("Courses completed", codes.Length == 0 ? "every assigned course" : string.Join(", ", codes))]);
     });
 
     [KernelFunction("RecordCertification"), Description("Records a person's Northbeam certification (shows a form; the form's data when submitted).")]
@@ -267,7 +271,12 @@ public sealed partial class OnboardingPlugin(OnboardingService onboarding, Progr
         if (!IsConfirmed(confirmed))
         {
             return Confirm($"I'll record **{input.Name}** ({input.Level.ToString().ToLowerInvariant()}) for {input.HolderName} of {subject.Name}, certificate {input.CertificateId}, earned {ProgramText.Date(input.EarnedOn)}.",
-                $"{Plugin}.RecordCertification", new() { ["value"] = data.ToJsonString() }, $"record {input.HolderName}'s {input.Name} certification");
+                $"{Plugin}.RecordCertification", new() { ["value"] = data.ToJsonString() }, $"record {input.HolderName}'s {input.Name} certification",
+                [
+                    new("Partner", subject.Name), new("Certified person", input.HolderName), new("E-mail", input.HolderEmail), new("Certification", input.Name),
+                    new("Level", input.Level.ToString()), new("Certificate id", input.CertificateId), new("Earned on", ProgramText.Date(input.EarnedOn)),
+                    new("Expires on", input.ExpiresOn is { } until ? ProgramText.Date(until) : null),
+                ]);
         }
 
         var certification = await onboarding.RecordCertificationAsync(caller, subject.Id, input, cancellationToken);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
@@ -13,17 +14,23 @@ namespace PartnerAssistant.PartnerProgram;
 /// <summary>What a channel manager sends to invite a partner organisation.</summary>
 public sealed record InviteRequest
 {
+    [MaxLength(200)]
     public required string Name { get; init; }
     public PartnerType? PartnerType { get; init; }
+    [MaxLength(16)]
     public string Region { get; init; } = "";
+    [MaxLength(64)]
     public string Country { get; init; } = "";
 
     /// <summary>The partner admin named in the invitation (optional).</summary>
+    [MaxLength(200)]
     public string? AdminName { get; init; }
 
+    [MaxLength(200)]
     public string? AdminEmail { get; init; }
 
     /// <summary>The admin's Teams id (aadObjectId) where it is known; else they are keyed by e-mail until it is.</summary>
+    [MaxLength(200)]
     public string? AdminChannelUserId { get; init; }
 }
 
@@ -45,7 +52,9 @@ public sealed record OnboardingView(
 }
 
 /// <summary>A certification as a partner or the learning system reports it.</summary>
-public sealed record CertificationInput(string HolderName, string? HolderEmail, string Name, CertificationLevel Level, string CertificateId, DateOnly EarnedOn, DateOnly? ExpiresOn);
+public sealed record CertificationInput(
+    [property: MaxLength(200)] string HolderName, [property: MaxLength(200)] string? HolderEmail, [property: MaxLength(200)] string Name,
+    CertificationLevel Level, [property: MaxLength(64)] string CertificateId, DateOnly EarnedOn, DateOnly? ExpiresOn);
 
 /// <summary>
 /// Onboarding automation: a channel manager invites a partner organisation (it enters the directory with its
@@ -611,8 +620,30 @@ public sealed class OnboardingService(
 
         var byManager = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
         var reminded = 0;
-        foreach (var (onboarding, steps) in due)
+        foreach (var (onboarding, candidates) in due)
         {
+            // Claim each step before reminding: of several replicas (or passes) reaching it at once, one sends.
+            var steps = new List<OnboardingStep>();
+            await using (var claimScope = scopes.CreateAsyncScope())
+            {
+                var claimDb = claimScope.ServiceProvider.GetRequiredService<ProgramDbContext>();
+                foreach (var candidate in candidates)
+                {
+                    var claimed = await claimDb.OnboardingSteps
+                        .Where(s => s.Id == candidate.Id && s.CompletedAtMs == null && (s.LastReminderAtMs == null || nowMs - s.LastReminderAtMs >= repeatMs))
+                        .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastReminderAtMs, nowMs).SetProperty(x => x.Reminders, x => x.Reminders + 1), cancellationToken);
+                    if (claimed == 1)
+                    {
+                        steps.Add(candidate);
+                    }
+                }
+            }
+
+            if (steps.Count == 0)
+            {
+                continue;
+            }
+
             var organisation = await directory.FindOrganisationAsync(onboarding.OrganisationId, cancellationToken);
             var view = await ViewAsync(onboarding.OrganisationId, cancellationToken);
             foreach (var step in steps)
@@ -636,9 +667,6 @@ public sealed class OnboardingService(
 
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ProgramDbContext>();
-            var ids = steps.Select(s => s.Id).ToList();
-            await db.OnboardingSteps.Where(s => ids.Contains(s.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastReminderAtMs, nowMs).SetProperty(x => x.Reminders, x => x.Reminders + 1), cancellationToken);
             db.Audit.Add(ProgramAudit.Entry(ProgramActors.System, "reminder", onboarding.OrganisationId, "onboarding", "Overdue onboarding steps.",
                 new { steps = steps.Select(s => s.Kind.ToString()) }, nowMs));
             await db.SaveChangesAsync(cancellationToken);

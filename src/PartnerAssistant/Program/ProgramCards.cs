@@ -306,7 +306,7 @@ public static class ProgramCards
     {
         var r = m.Revenue;
         var card = AdaptiveCardBuilder.Create()
-            .Title($"Program {ProgramText.Date(m.Filter.From)} – {ProgramText.Date(m.Filter.To)}")
+            .Title($"{ScopeTitle(m.Scope)} {ProgramText.Date(m.Filter.From)} – {ProgramText.Date(m.Filter.To)}")
             .Facts([
                 ("Won deals", $"{r.WonDeals:N0} · {Money(r.WonRevenue)}"),
                 ("Partner-influenced", Money(r.PartnerInfluenced)),
@@ -319,6 +319,14 @@ public static class ProgramCards
             ]);
         return card.OpenUrl("Open the dashboard", dashboardUrl).Build();
     }
+
+    /// <summary>A partner's card is titled with its organisation, so nobody reads its own figures as the program's.</summary>
+    private static string ScopeTitle(string scope) => scope switch
+    {
+        "program" => "Program",
+        "filtered partners" => "Filtered partners",
+        _ => scope,
+    };
 
     private static IEnumerable<(string, string)> Facts(MdfRequestView view, bool internalView)
     {

@@ -33,6 +33,8 @@ public class ProgramDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<PsatResponse> PsatResponses => Set<PsatResponse>();
     public DbSet<CostInput> CostInputs => Set<CostInput>();
     public DbSet<CustomerRevenue> CustomerRevenue => Set<CustomerRevenue>();
+    public DbSet<RevenueCustomer> RevenueCustomers => Set<RevenueCustomer>();
+    public DbSet<CustomerLifetime> CustomerLifetimes => Set<CustomerLifetime>();
     public DbSet<WonDeal> WonDeals => Set<WonDeal>();
     public DbSet<DealCredit> DealCredits => Set<DealCredit>();
     public DbSet<ProgramAuditEntry> Audit => Set<ProgramAuditEntry>();
@@ -219,6 +221,20 @@ public class ProgramDbContext(DbContextOptions options) : DbContext(options)
             revenue.HasIndex(r => new { r.CustomerKey, r.Month }).IsUnique();
             revenue.HasIndex(r => r.DealCustomerId);
         });
+        model.Entity<RevenueCustomer>(customer =>
+        {
+            customer.ToTable("program_revenue_customers");
+            customer.HasKey(c => c.CustomerKey);
+            customer.Property(c => c.CustomerKey).HasMaxLength(200);
+            customer.HasIndex(c => c.DealCustomerId);
+        });
+        model.Entity<CustomerLifetime>(lifetime =>
+        {
+            lifetime.ToTable("program_customer_lifetime");
+            // The key's order makes "the customer's latest month at or before M" one index seek.
+            lifetime.HasKey(l => new { l.CustomerKey, l.Month });
+            lifetime.Property(l => l.CustomerKey).HasMaxLength(200);
+        });
         model.Entity<WonDeal>(deal =>
         {
             deal.ToTable("program_won_deals");
@@ -257,7 +273,8 @@ public class ProgramDbContext(DbContextOptions options) : DbContext(options)
             counter.Property(c => c.Name).HasMaxLength(32);
             counter.HasData(
                 new ProgramCounter { Name = MdfCounter, NextValue = FirstMdfNumber },
-                new ProgramCounter { Name = WonDealLedger.WatermarkCounter, NextValue = 0 });
+                new ProgramCounter { Name = WonDealLedger.WatermarkCounter, NextValue = 0 },
+                new ProgramCounter { Name = CustomerLifetimeBook.WatermarkCounter, NextValue = 0 });
         });
 
         foreach (var entity in model.Model.GetEntityTypes())

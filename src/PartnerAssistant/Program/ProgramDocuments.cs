@@ -137,7 +137,7 @@ public sealed class ProgramDocuments(
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(settings.DocumentTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (authenticate && await tokens.GetTokenAsync(deadline.Token) is { } token)
+        if (authenticate && await tokens.GetTokenForAsync(url, deadline.Token) is { } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }

@@ -11,7 +11,7 @@ using static PartnerAssistant.PartnerProgram.ProgramReplies;
 namespace PartnerAssistant.PartnerProgram;
 
 /// <summary>"How is the program doing this quarter?": the dashboard's figures in chat, with a link to the dashboard.</summary>
-public sealed class ProgramMetricsPlugin(ProgramMetricsService metrics, IOptions<ProgramOptions> options, TimeProvider time)
+public sealed class ProgramMetricsPlugin(ProgramMetricsService metrics, IOptions<ProgramOptions> options, Hosting.PublicLinks links, TimeProvider time)
 {
     [KernelFunction("ProgramOverview"), Description("Program metrics for a period (this quarter by default): influenced and sourced revenue, ROPI, time to value, PSAT, CAC, reviews — a partner's own figures for partners.")]
     public Task<AssistantReply> ProgramOverviewAsync(Kernel kernel,
@@ -26,7 +26,7 @@ public sealed class ProgramMetricsPlugin(ProgramMetricsService metrics, IOptions
             ? new MetricsFilter(from, to)
             : new MetricsFilter(from, to, ProgramLanguage.FindPartnerType(utterance), ProgramLanguage.FindTier(utterance), region);
         var m = await metrics.ComputeAsync(caller, filter, cancellationToken);
-        var url = DashboardLink(options.Value.DashboardUrl, filter);
+        var url = DashboardLink(options.Value.DashboardUrl is { Length: > 0 } dashboard ? dashboard : links.To("dashboard"), filter);
         var v = m.Revenue;
         var who = caller.Role.IsPartner() ? caller.Organisation.Name : filter.FiltersPartners ? Describe(filter) : "The program";
         var text = new StringBuilder($"**{who}, {ProgramText.Date(from)} – {ProgramText.Date(to)}**\n\n");

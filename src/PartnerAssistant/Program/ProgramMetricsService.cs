@@ -58,6 +58,7 @@ public sealed class ProgramMetricsService(
     IServiceScopeFactory scopes,
     DirectoryService directory,
     WonDealLedger ledger,
+    CustomerLifetimeBook lifetimes,
     PsatService psat,
     IOptions<DealOptions> dealOptions,
     IOptions<OnboardingOptions> onboardingOptions,
@@ -78,6 +79,7 @@ public sealed class ProgramMetricsService(
 
         var watch = Stopwatch.StartNew();
         await ledger.RefreshAsync(cancellationToken);
+        await lifetimes.RefreshAsync(cancellationToken);
         var organisations = await directory.ListOrganisationsAsync(cancellationToken);
         var partners = organisations.Where(o => !o.IsVendor).ToList();
         var inView = internalView
@@ -114,15 +116,17 @@ public sealed class ProgramMetricsService(
         var investmentTotal = Math.Round(mdf + rebates + enablement, 2);
 
         // Revenue: won deals in the period, those with a touch by a partner in view (influenced), sourced by one, and credit.
-        string DealFilter(string? partnerIn) => restrict ? $"AND EXISTS (SELECT 1 FROM program_deal_credits c WHERE c.registration_id = d.registration_id AND c.partner_id IN ({partnerIn}))" : "";
+        // Under a partner restriction (a partner's own view, or a manager's filter) only deals a partner in view touched are
+        // won deals of the view: the program's other deals are other organisations' business.
         string SourcedFilter(string? partnerIn) => restrict ? $"d.sourcing_partner_id IN ({partnerIn})" : "d.sourcing_partner_id IS NOT NULL";
         var monthlyTask = WithSqlAsync(restrict, ids, (sql, partnerIn) => sql.QueryAsync($"""
             SELECT d.closed_month,
-                   SUM(CASE WHEN d.has_partner_touch = {sql.True} {DealFilter(partnerIn)} THEN d.revenue_cents ELSE 0 END),
+                   SUM(CASE WHEN d.has_partner_touch = {sql.True} THEN d.revenue_cents ELSE 0 END),
                    SUM(CASE WHEN {SourcedFilter(partnerIn)} THEN d.revenue_cents ELSE 0 END),
                    COUNT(*), SUM(d.revenue_cents)
             FROM program_won_deals d
             WHERE d.closed_day >= @from AND d.closed_day <= @to
+              {(restrict ? $"AND EXISTS (SELECT 1 FROM program_deal_credits c WHERE c.registration_id = d.registration_id AND c.partner_id IN ({partnerIn}))" : "")}
             GROUP BY d.closed_month
             """, r => (Month: I(r, 0), Influenced: L(r, 1), Sourced: L(r, 2), Deals: I(r, 3), Revenue: L(r, 4)),
             cancellationToken, ("from", fromDay), ("to", toDay)), cancellationToken);
@@ -190,7 +194,8 @@ public sealed class ProgramMetricsService(
                 IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                 _ => value.ToString() ?? "",
             };
-            csv.Append(Escape(section)).Append(',').Append(Escape(metric)).Append(',').Append(Escape(dimension)).Append(',').Append(Escape(text)).Append("\r\n");
+            using var row = new StringWriter(csv);
+            CsvCells.WriteRow(row, [section, metric, dimension, text]);
         }
 
         Row("filter", "from", "", m.Filter.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
@@ -299,39 +304,39 @@ public sealed class ProgramMetricsService(
         bool restrict, IReadOnlyList<string> ids, IReadOnlyDictionary<string, Organisation> inView, bool internalView,
         MetricsFilter filter, decimal investment, CancellationToken cancellationToken)
     {
-        const string FirstDeal = """
-            NOT EXISTS (SELECT 1 FROM program_won_deals e WHERE e.customer_id = d.customer_id
-                        AND (e.closed_day < d.closed_day OR (e.closed_day = d.closed_day AND e.registration_id < d.registration_id)))
-            """;
         var (fromDay, toDay) = (filter.From.DayNumber, filter.To.DayNumber);
         var toMonth = (filter.To.Year * 100) + filter.To.Month;
+        // Each customer's lifetime revenue at the period's end: its latest month-end figure at or before it, one index seek
+        // per customer in the lifetime book, however many months of history there are.
+        const string Lifetime = """
+            SELECT c.customer_key, c.deal_customer_id, l.lifetime_cents FROM program_revenue_customers c
+            JOIN program_customer_lifetime l ON l.customer_key = c.customer_key
+             AND l.month = (SELECT MAX(x.month) FROM program_customer_lifetime x WHERE x.customer_key = c.customer_key AND x.month <= @toMonth)
+            WHERE c.first_month <= @toMonth
+            """;
         // The three scans below are independent: each runs on its own connection.
         // New customers: customers whose first won deal closed in the period (every registered deal came through a partner).
         var newCustomersTask = WithSqlAsync(restrict, ids, (sql, partnerIn) => sql.ScalarAsync($"""
             SELECT COUNT(*) FROM program_won_deals d
-            WHERE d.closed_day >= @from AND d.closed_day <= @to AND d.has_partner_touch = {sql.True}
+            WHERE d.closed_day >= @from AND d.closed_day <= @to AND d.has_partner_touch = {sql.True} AND d.first_of_customer = {sql.True}
               {(restrict ? $"AND d.sourcing_partner_id IN ({partnerIn})" : "")}
-              AND {FirstDeal}
             """, cancellationToken, ("from", fromDay), ("to", toDay)), cancellationToken);
         var acquiredTask = WithSqlAsync(restrict, ids, (sql, partnerIn) => sql.QueryAsync($"""
             SELECT d.sourcing_partner_id, COUNT(*), SUM(r.total)
             FROM program_won_deals d
-            JOIN (SELECT deal_customer_id, SUM(amount_cents) AS total FROM program_customer_revenue
-                  WHERE month <= @toMonth AND deal_customer_id IS NOT NULL GROUP BY deal_customer_id) r ON r.deal_customer_id = d.customer_id
-            WHERE d.closed_day <= @to AND {FirstDeal} {(restrict ? $"AND d.sourcing_partner_id IN ({partnerIn})" : "")}
+            JOIN (SELECT t.deal_customer_id, SUM(t.lifetime_cents) AS total FROM ({Lifetime}) t
+                  WHERE t.deal_customer_id IS NOT NULL GROUP BY t.deal_customer_id) r ON r.deal_customer_id = d.customer_id
+            WHERE d.first_of_customer = {sql.True} AND d.closed_day <= @to {(restrict ? $"AND d.sourcing_partner_id IN ({partnerIn})" : "")}
             GROUP BY d.sourcing_partner_id
             """, r => (Partner: r.IsDBNull(0) ? null : r.GetString(0), Customers: I(r, 1), Cents: L(r, 2)),
             cancellationToken, ("toMonth", toMonth), ("to", toDay)), cancellationToken);
         // Customers no partner deal brought in: direct sales (the vendor's own view only). A customer is one revenue key,
-        // linked to the deal book's customer when the importer knew it; the won-deal check runs once per customer, not per month.
+        // linked to the deal book's customer when the importer knew it.
         var directTask = internalView
-            ? WithSqlAsync(false, [], (sql, _) => sql.QueryAsync("""
-                SELECT COUNT(*), COALESCE(SUM(t.total), 0) FROM (
-                    SELECT r.customer_key, MAX(r.deal_customer_id) AS customer_id, SUM(r.amount_cents) AS total FROM program_customer_revenue r
-                    WHERE r.month <= @toMonth
-                    GROUP BY r.customer_key) t
-                WHERE t.customer_id IS NULL OR NOT EXISTS (
-                    SELECT 1 FROM program_won_deals w WHERE w.customer_id = t.customer_id AND w.closed_day <= @to)
+            ? WithSqlAsync(false, [], (sql, _) => sql.QueryAsync($"""
+                SELECT COUNT(*), COALESCE(SUM(t.lifetime_cents), 0) FROM ({Lifetime}) t
+                WHERE t.deal_customer_id IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM program_won_deals w WHERE w.customer_id = t.deal_customer_id AND w.first_of_customer = {sql.True} AND w.closed_day <= @to)
                 """, r => (Customers: I(r, 0), Cents: L(r, 1)), cancellationToken, ("toMonth", toMonth), ("to", toDay)), cancellationToken)
             : null;
 
@@ -420,7 +425,8 @@ public sealed class ProgramMetricsService(
             requests = requests.Where(r => ids.Contains(r.OrganisationId));
         }
 
-        var totals = await budgets.GroupBy(b => 1).Select(g => new { Amount = g.Sum(b => b.AmountCents), Committed = g.Sum(b => b.CommittedCents) }).FirstOrDefaultAsync(cancellationToken);
+        // One group at most; read as a list so EF Core does not warn about First without OrderBy on every request.
+        var totals = (await budgets.GroupBy(b => 1).Select(g => new { Amount = g.Sum(b => b.AmountCents), Committed = g.Sum(b => b.CommittedCents) }).ToListAsync(cancellationToken)).FirstOrDefault();
         var budgetIds = budgets.Select(b => b.Id);
         var paid = await db.MdfLedger.AsNoTracking().Where(e => e.Kind == LedgerKind.Pay && e.AtMs >= fromMs && e.AtMs < toMs && budgetIds.Contains(e.BudgetId)).SumAsync(e => e.AmountCents, cancellationToken);
         var open = await requests.Where(r => r.Status == MdfStatus.Requested || r.Status == MdfStatus.Claimed)
@@ -446,9 +452,6 @@ public sealed class ProgramMetricsService(
 
     private static double? Median(IReadOnlyList<int> sorted) => sorted.Count == 0 ? null
         : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2.0;
-
-    private static string Escape(string value) =>
-        value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
     /// <summary>
     /// Raw aggregate SQL over the context's connection. The statements use only what SQLite and PostgreSQL share (integer

@@ -468,6 +468,29 @@ public sealed class CustomerRevenue
     public long AmountCents { get; set; }
 }
 
+/// <summary>A customer of the revenue book (one normalised name), with the deal book's customer it is linked to.</summary>
+public sealed class RevenueCustomer
+{
+    public required string CustomerKey { get; set; }
+
+    /// <summary>deal_customers.id when the importer knew it (the largest one, if rows of one key disagree).</summary>
+    public long? DealCustomerId { get; set; }
+
+    /// <summary>The first month with recognised revenue (year × 100 + month).</summary>
+    public int FirstMonth { get; set; }
+}
+
+/// <summary>A customer's lifetime revenue at the end of a month in which it had revenue: the sum of every month up to it.</summary>
+public sealed class CustomerLifetime
+{
+    public required string CustomerKey { get; set; }
+
+    /// <summary>Year × 100 + month.</summary>
+    public int Month { get; set; }
+
+    public long LifetimeCents { get; set; }
+}
+
 /// <summary>A won deal as the program's metrics read it: revenue, close day and who sourced it.</summary>
 public sealed class WonDeal
 {
@@ -486,6 +509,10 @@ public sealed class WonDeal
     public long RevenueCents { get; set; }
     public bool HasPartnerTouch { get; set; }
     public string? SourcingPartnerId { get; set; }
+
+    /// <summary>Whether this is its customer's first won deal (earliest close, then lowest id), kept by the ledger so new
+    /// customers (CAC) and the acquiring partner (CLTV) are read from a flag, not found by comparing every deal.</summary>
+    public bool FirstOfCustomer { get; set; }
 
     /// <summary>What the row was computed from (status, amounts, touches); a change means recompute.</summary>
     public required string Fingerprint { get; set; }

@@ -39,7 +39,7 @@ public sealed class ProgramNotifier(IProactiveMessenger messenger, DirectoryServ
                 }
                 else
                 {
-                    logger.LogInformation("Could not reach {PersonId} for a program message yet", person);
+                    logger.LogDebug("Could not reach {PersonId} for a program message yet", person);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

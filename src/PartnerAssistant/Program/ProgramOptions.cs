@@ -19,10 +19,9 @@ public sealed class ProgramOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>The dashboard's address, for links in chat. Default: <c>http://localhost:3978/dashboard</c>; set it to
-    /// the host's public address in production.</summary>
-    [Required, Url]
-    public string DashboardUrl { get; set; } = "http://localhost:3978/dashboard";
+    /// <summary>The dashboard's address, for links in chat, when it is not this host's own <c>/dashboard</c>.
+    /// Default: empty, meaning <c>{PublicBaseUrl}/dashboard</c> (see <see cref="Hosting.PublicLinkOptions"/>).</summary>
+    public string? DashboardUrl { get; set; }
 
     /// <summary>Largest document (attestation, proof of performance) kept, in bytes. Default: 10 MB. Range 1 KB–100 MB.</summary>
     [Range(1024, 100 * 1024 * 1024)]

@@ -38,9 +38,10 @@ internal static class ProgramReplies
 
     public static bool IsConfirmed(string confirmed) => string.Equals(confirmed, "true", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A write that waits for "yes": the bot shows Yes/No and re-runs <paramref name="intent"/> with these arguments.</summary>
-    public static AssistantReply Confirm(string text, string intent, Dictionary<string, string?> arguments, string summary) =>
-        new(text) { Confirmation = new PendingConfirmation(intent, arguments, summary, default) };
+    /// <summary>A write that waits for "yes": the bot shows Yes/No with <paramref name="facts"/> (every field the write sets,
+    /// from these same arguments) and re-runs <paramref name="intent"/> with exactly these arguments.</summary>
+    public static AssistantReply Confirm(string text, string intent, Dictionary<string, string?> arguments, string summary, IReadOnlyList<ConfirmationFact> facts) =>
+        new(text) { Confirmation = new PendingConfirmation(intent, arguments, summary, default) { Facts = facts } };
 
     /// <summary>True when the turn is a card's Action.Execute (its reply replaces the card).</summary>
     public static bool OnCard(Kernel kernel) => kernel.GetTurn().Activity.Type == ActivityTypes.Invoke;

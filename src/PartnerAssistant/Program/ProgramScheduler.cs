@@ -88,8 +88,8 @@ public sealed class ProgramMaintenance(
 /// with the injected <see cref="TimeProvider"/> so tests drive it with a fake clock.
 /// </summary>
 public sealed class ProgramScheduler(
-    ProgramMaintenance maintenance, TimeProvider time, IOptions<ProgramOptions> options, ILogger<ProgramScheduler> logger, IHostApplicationLifetime? lifetime = null)
-    : PeriodicWorker(time, logger, lifetime)
+    ProgramMaintenance maintenance, TimeProvider time, IOptions<ProgramOptions> options, ILogger<ProgramScheduler> logger, IHostApplicationLifetime? lifetime = null, ReplicaLeases? leases = null)
+    : PeriodicWorker(time, logger, lifetime, leases)
 {
     protected override TimeSpan Interval => options.Value.MaintenanceInterval;
 

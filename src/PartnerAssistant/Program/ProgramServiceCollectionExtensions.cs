@@ -32,6 +32,7 @@ public static class ProgramServiceCollectionExtensions
         services.AddSingleton<ProgramDocuments>();
         services.AddSingleton<ProgramNotifier>();
         services.AddSingleton<WonDealLedger>();
+        services.AddSingleton<CustomerLifetimeBook>();
         services.AddSingleton<PsatService>();
         services.AddSingleton<OnboardingService>();
         services.AddSingleton<TierService>();
@@ -43,6 +44,7 @@ public static class ProgramServiceCollectionExtensions
         services.AddAssistantPlugin<OnboardingPlugin>("Onboarding");
         services.AddAssistantPlugin<TiersPlugin>("Tiers");
         services.AddAssistantPlugin<MdfPlugin>("Mdf");
+        services.AddSingleton<Conversation.Routing.IMentionResolver, MdfMentions>();
         services.AddAssistantPlugin<PsatPlugin>("Psat");
         services.AddAssistantPlugin<ProgramMetricsPlugin>("ProgramMetrics");
         return services;

@@ -53,7 +53,8 @@ public sealed class PsatPlugin(PsatService psat, ProgramMetricsService metrics, 
         {
             return Confirm($"Send these answers? {string.Join(", ", PsatAnswers.Questions.Zip(values).Select(x => $"{x.First.Key} {x.Second}"))}" +
                     (answers.Comment is { } c ? $"; comment: \"{c}\"" : "") + ".",
-                ProgramCards.SubmitPsatIntent, new() { ["value"] = data.ToJsonString() }, "send your PSAT answers");
+                ProgramCards.SubmitPsatIntent, new() { ["value"] = data.ToJsonString() }, "send your PSAT answers",
+                [.. PsatAnswers.Questions.Zip(values).Select(x => new ConfirmationFact(x.First.Key, x.Second!.Value.ToString(CultureInfo.InvariantCulture))), new("Comment", answers.Comment)]);
         }
 
         await psat.SubmitAsync(caller, surveyId, answers, cancellationToken);

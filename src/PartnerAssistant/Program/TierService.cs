@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -71,7 +72,8 @@ public sealed record TierScorecard(string OrganisationId, string OrganisationNam
 
 /// <summary>Tier facts a channel manager records (null leaves a fact as it is; an empty text clears it).</summary>
 public sealed record PartnerFacts(
-    DateOnly? AgreementSignedOn = null, string? CustomerReference = null, string? CoInnovationProject = null, string? MarketplaceOffer = null, DateOnly? BusinessPlanAgreedOn = null);
+    DateOnly? AgreementSignedOn = null, [property: MaxLength(400)] string? CustomerReference = null, [property: MaxLength(400)] string? CoInnovationProject = null,
+    [property: MaxLength(400)] string? MarketplaceOffer = null, DateOnly? BusinessPlanAgreedOn = null);
 
 public sealed record TierProposalView(long Id, string OrganisationId, string OrganisationName, Tier FromTier, Tier ToTier, ProposalStatus Status, DateOnly ProposedOn, string? DecidedBy, string? Reason, TierScorecard? Scorecard);
 

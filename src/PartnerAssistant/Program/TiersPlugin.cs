@@ -42,7 +42,8 @@ public sealed class TiersPlugin(TierService tiers, DirectoryService directory)
                     ? "I'll evaluate every partner's tier now against the trailing-twelve-month figures, store the results and propose the changes for your confirmation."
                     : $"I'll evaluate {named.Name}'s tier now, store the result and propose a change if its figures call for one.",
                 $"{Plugin}.EvaluateTiers", new() { ["organisationId"] = named?.Id ?? "" },
-                named is null ? "evaluate every partner's tier" : $"evaluate {named.Name}'s tier");
+                named is null ? "evaluate every partner's tier" : $"evaluate {named.Name}'s tier",
+                [new("Partners", named?.Name ?? "every partner"), new("Writes", "the evaluation results and proposed tier changes (no tier changes until you confirm them)")]);
         }
 
         var scorecards = await tiers.EvaluateAsync(caller, organisationId.Length > 0 ? [organisationId] : [], caller.Person.Id, cancellationToken);
@@ -179,6 +180,10 @@ public sealed class TiersPlugin(TierService tiers, DirectoryService directory)
                 : $"I'll hold {proposal.OrganisationName}'s change to {proposal.ToTier}. Reason: {why}",
             confirm ? ProgramCards.ConfirmTierIntent : ProgramCards.HoldTierIntent,
             new() { ["proposalId"] = proposal.Id.ToString(CultureInfo.InvariantCulture), ["reason"] = why ?? "" },
-            confirm ? $"confirm {proposal.OrganisationName} as {proposal.ToTier}" : $"hold {proposal.OrganisationName}'s tier change");
+            confirm ? $"confirm {proposal.OrganisationName} as {proposal.ToTier}" : $"hold {proposal.OrganisationName}'s tier change",
+            [
+                new("Partner", proposal.OrganisationName), new("Decision", confirm ? "confirm the change" : "hold the change"),
+                new("Tier", confirm ? $"{proposal.FromTier} → {proposal.ToTier}" : $"stays {proposal.FromTier} (proposed {proposal.ToTier})"), new("Reason", why),
+            ]);
     });
 }

@@ -147,6 +147,8 @@ public sealed class WonDealLedger(
             return;
         }
 
+        // The customers whose first won deal may change: those of the rows replaced and of the rows written.
+        var customers = deals.Select(d => d.CustomerId).ToHashSet();
         if (registrationIds is null)
         {
             await program.DealCredits.ExecuteDeleteAsync(cancellationToken);
@@ -156,20 +158,45 @@ public sealed class WonDealLedger(
         {
             foreach (var chunk in registrationIds.Chunk(500))
             {
+                customers.UnionWith(await program.WonDeals.Where(d => chunk.Contains(d.RegistrationId)).Select(d => d.CustomerId).ToListAsync(cancellationToken));
                 await program.DealCredits.Where(c => chunk.Contains(c.RegistrationId)).ExecuteDeleteAsync(cancellationToken);
                 await program.WonDeals.Where(d => chunk.Contains(d.RegistrationId)).ExecuteDeleteAsync(cancellationToken);
             }
         }
 
         await BulkInsert.WriteAsync(program, "program_won_deals",
-            ["registration_id", "number", "customer_id", "closed_day", "closed_month", "revenue_cents", "has_partner_touch", "sourcing_partner_id", "fingerprint"],
-            deals.Select(d => new object?[] { d.RegistrationId, d.Number, d.CustomerId, d.ClosedDay, d.ClosedMonth, d.RevenueCents, d.HasPartnerTouch, d.SourcingPartnerId, d.Fingerprint }),
+            ["registration_id", "number", "customer_id", "closed_day", "closed_month", "revenue_cents", "has_partner_touch", "sourcing_partner_id", "fingerprint", "first_of_customer"],
+            deals.Select(d => new object?[] { d.RegistrationId, d.Number, d.CustomerId, d.ClosedDay, d.ClosedMonth, d.RevenueCents, d.HasPartnerTouch, d.SourcingPartnerId, d.Fingerprint, false }),
             cancellationToken);
         await BulkInsert.WriteAsync(program, "program_deal_credits",
             ["registration_id", "partner_id", "closed_day", "closed_month", "credit_cents"],
             credits.Select(c => new object?[] { c.RegistrationId, c.PartnerId, c.ClosedDay, c.ClosedMonth, c.CreditCents }),
             cancellationToken);
+        await MarkFirstDealsAsync(program, registrationIds is null ? null : customers, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Sets <see cref="WonDeal.FirstOfCustomer"/> on the deals of <paramref name="customers"/> (of every customer when
+    /// null): true on each customer's earliest won deal (then the lowest id), false on the others.</summary>
+    private static async Task MarkFirstDealsAsync(ProgramDbContext program, IReadOnlyCollection<long>? customers, CancellationToken cancellationToken)
+    {
+        const string Mark = """
+            UPDATE program_won_deals SET first_of_customer = (registration_id = (
+                SELECT e.registration_id FROM program_won_deals e WHERE e.customer_id = program_won_deals.customer_id
+                ORDER BY e.closed_day, e.registration_id LIMIT 1))
+            """;
+        if (customers is null)
+        {
+            await program.Database.ExecuteSqlRawAsync(Mark, cancellationToken);
+            return;
+        }
+
+        foreach (var chunk in customers.Chunk(500))
+        {
+            // One parameter per customer id ({0}, {1}, … become parameters).
+            var statement = Mark + " WHERE customer_id IN (" + string.Join(", ", chunk.Select((_, i) => "{" + i.ToString(CultureInfo.InvariantCulture) + "}")) + ")";
+            await program.Database.ExecuteSqlRawAsync(statement, chunk.Cast<object>(), cancellationToken);
+        }
     }
 
     private (WonDeal Deal, List<DealCredit> Credits) Compute(DealRegistration registration, AttributionEngine engine)

@@ -61,6 +61,13 @@ public static class CardGallery
             PartnerAssistant.Deals.DealCards.ConfirmDecision(SampleRegistration, approve: false, null, "Duplicate of DR-1007."),
         ],
         ["DealCards.Reminder"] = () => [PartnerAssistant.Deals.DealCards.Reminder(SampleRegistration, 3)],
+        ["ConfirmationCard.Build"] = () =>
+        [
+            PartnerAssistant.Conversation.ConfirmationCard.Build(new PartnerAssistant.Conversation.StoredConfirmation(
+                "c0ffee", "msteams/19:chat", "maya-chen", "Mdf.ApproveRequest", new Dictionary<string, string?> { ["number"] = "MDF-2", ["amount"] = "100", ["share"] = "5" },
+                "approve MDF-2", [new("Approved amount", "100 USD (requested 9,000 USD)"), new("Vendor co-funding share", "5 % (requested 50 %)"), new("Note to the partner", "[see](http://elsewhere.example)")],
+                DateTimeOffset.UnixEpoch, null), "Maya Chen"),
+        ],
     };
 
     private static PartnerAssistant.People.Organisation Bluewave => new()

@@ -33,13 +33,13 @@ public sealed class BadInputTests(AuthenticatedHostFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task PostActivity_BodyOver256KB_Is400AndNotRead()
+    public async Task PostActivity_BodyOver256KB_Is413AndNotRead()
     {
         var message = Activities.Message(new string('x', 300 * 1024), serviceUrl: fixture.Channel.ServiceUrl);
 
         var response = await Activities.PostAsync(fixture.Client, message, fixture.Channel.ChannelToken());
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         var details = await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken);
         Assert.Equal("Request body too large", details!["title"]!.GetValue<string>());
     }

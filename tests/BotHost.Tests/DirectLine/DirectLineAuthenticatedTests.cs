@@ -73,15 +73,16 @@ public sealed class DirectLineAuthenticatedTests
     }
 
     [Fact]
-    public void Token_AfterItsLifetime_IsRefused()
+    public async Task Token_AfterItsLifetime_IsRefused()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-24T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        var tokens = new DirectLineTokens(Options.Create(new DirectLineOptions { Secret = Secret, TokenLifetime = TimeSpan.FromMinutes(30) }), time);
-        var token = tokens.Issue("conversation-1", "demo-partner", "Priya Patel");
+        // With a secret the key never comes from the database, so no database is needed here.
+        var tokens = new DirectLineTokens(null!, Options.Create(new DirectLineOptions { Secret = Secret, TokenLifetime = TimeSpan.FromMinutes(30) }), time);
+        var token = await tokens.IssueAsync("conversation-1", "demo-partner", "Priya Patel", TestContext.Current.CancellationToken);
 
-        var fresh = tokens.Read(token);
+        var fresh = await tokens.ReadAsync(token, TestContext.Current.CancellationToken);
         time.Advance(TimeSpan.FromMinutes(31));
-        var stale = tokens.Read(token);
+        var stale = await tokens.ReadAsync(token, TestContext.Current.CancellationToken);
 
         Assert.Equal(new DirectLineGrant("conversation-1", "demo-partner", "Priya Patel", DateTimeOffset.Parse("2026-11-24T09:30:00Z", System.Globalization.CultureInfo.InvariantCulture)), fresh);
         Assert.Null(stale);

@@ -13,16 +13,50 @@ public sealed class DirectLineClient(HttpClient http)
     public string ConversationId { get; private set; } = "";
     public string? Watermark { get; private set; }
 
-    public static async Task<DirectLineClient> StartAsync(HttpClient http, string user)
+    /// <summary>A new conversation, or with <paramref name="resume"/> the person's latest one (as the page does when reopened).</summary>
+    public static async Task<DirectLineClient> StartAsync(HttpClient http, string user, bool resume = false)
     {
         var client = new DirectLineClient(http);
-        var generated = await client.SendAsync(HttpMethod.Post, "/v3/directline/tokens/generate", new JsonObject { ["user"] = new JsonObject { ["id"] = user } }, token: null);
+        var generated = await client.SendAsync(HttpMethod.Post, "/v3/directline/tokens/generate", new JsonObject { ["user"] = new JsonObject { ["id"] = user }, ["resume"] = resume }, token: null);
         Assert.Equal(HttpStatusCode.OK, generated.Status);
         client.Token = generated.Body!["token"]!.GetValue<string>();
         var started = await client.SendAsync(HttpMethod.Post, "/v3/directline/conversations", null);
-        Assert.Equal(HttpStatusCode.Created, started.Status);
+        Assert.Equal(resume ? started.Status : HttpStatusCode.Created, started.Status);
         client.ConversationId = started.Body!["conversationId"]!.GetValue<string>();
         return client;
+    }
+
+    /// <summary>A client holding a token and naming a conversation, whoever they belong to.</summary>
+    public static DirectLineClient With(HttpClient http, string token, string conversationId) => new(http) { Token = token, ConversationId = conversationId };
+
+    /// <summary>Sends a message with files as Web Chat's DirectLine client does: a multipart body of an
+    /// <c>activity</c> part and one <c>file</c> part per file.</summary>
+    public async Task<(HttpStatusCode Status, JsonObject? Body)> UploadAsync(string text, params (string Name, string ContentType, byte[] Content)[] files)
+    {
+        using var form = new MultipartFormDataContent();
+        var activity = new JsonObject
+        {
+            ["type"] = "message",
+            ["text"] = text,
+            ["from"] = new JsonObject { ["id"] = "web-user" },
+            ["channelData"] = new JsonObject { ["clientActivityID"] = Guid.NewGuid().ToString("N") },
+            ["attachments"] = new JsonArray(files.Select(f => (JsonNode)new JsonObject { ["contentType"] = f.ContentType, ["name"] = f.Name }).ToArray()),
+        };
+        var activityPart = new StringContent(activity.ToJsonString());
+        activityPart.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.microsoft.activity");
+        form.Add(activityPart, "activity", "blob");
+        foreach (var (name, contentType, content) in files)
+        {
+            var part = new ByteArrayContent(content);
+            part.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            form.Add(part, "file", name);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v3/directline/conversations/{ConversationId}/upload?userId=web-user") { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return (response.StatusCode, body.Length == 0 ? null : JsonNode.Parse(body) as JsonObject);
     }
 
     public async Task<(HttpStatusCode Status, JsonObject? Body)> SendAsync(HttpMethod method, string path, JsonNode? body, string? token = "")

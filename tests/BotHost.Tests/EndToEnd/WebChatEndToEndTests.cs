@@ -5,12 +5,14 @@ using PartnerAssistant.Conversation.Routing;
 
 namespace BotHost.Tests.EndToEnd;
 
-/// <summary>The host (local development mode, every capability on this branch plus the showcase) and a headless Chromium.</summary>
+/// <summary>The host (local development mode, every capability on this branch plus the showcase), a real
+/// edge gateway reading labels, and a headless Chromium.</summary>
 public sealed class WebChatSession : IAsyncLifetime
 {
     public string? SkipReason { get; private set; }
     public BotHostInstance Host { get; private set; } = null!;
     public HeadlessChromium Browser { get; private set; } = null!;
+    public Edge.EdgeGatewayProcess Gateway { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -23,9 +25,18 @@ public sealed class WebChatSession : IAsyncLifetime
         var prompts = TestPrompts.CreateFolder();
         Showcase.AddIntents(prompts);
         Showcase.HideTestIntentsFromHelp(prompts);
+        // Label photos sent from the page are read by a real gateway, as the local one would in development.
+        Gateway = await Edge.EdgeGatewayProcess.StartAsync("label-reader");
         // The product as a newcomer gets it: the enablement corpus is ingested before the host serves.
         Host = await BotHostInstance.StartAsync(
-            new Dictionary<string, string?> { ["Prompts:Folder"] = prompts, ["Knowledge:IngestOnStart"] = "true" },
+            new Dictionary<string, string?>
+            {
+                ["Prompts:Folder"] = prompts,
+                ["Knowledge:IngestOnStart"] = "true",
+                ["Edge:Gateways:0:Name"] = "local",
+                ["Edge:Gateways:0:Url"] = Gateway.Url,
+                ["Edge:Gateways:0:ApiKey"] = Edge.EdgeGatewayProcess.ApiKey,
+            },
             Showcase.Register);
         Browser = await HeadlessChromium.LaunchAsync();
     }
@@ -41,9 +52,24 @@ public sealed class WebChatSession : IAsyncLifetime
     /// <summary>Problems of the Adaptive Cards Web Chat received from the Direct Line endpoint.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> CardProblems { get; } = new();
 
-    /// <summary>A fresh page at <c>/</c>, chatting as one of the demo people. Every card the page
-    /// receives is validated as Adaptive Card 1.5.</summary>
-    public async Task<IPage> ChatAsAsync(string channelUserId)
+    /// <summary>A fresh page at <c>/</c>, chatting as one of the demo people in a new conversation. Every
+    /// card the page receives is validated as Adaptive Card 1.5.</summary>
+    public Task<IPage> ChatAsAsync(string channelUserId) => OpenAsync(channelUserId, "New conversation");
+
+    /// <summary>The page reopened by a demo person: "Start chat" resumes their conversation.</summary>
+    public Task<IPage> ReopenAsAsync(string channelUserId) => OpenAsync(channelUserId, "Start chat");
+
+    private async Task<IPage> OpenAsync(string channelUserId, string button)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(new Uri(Host.BaseAddress, "/").ToString());
+        await page.Locator("#person").SelectOptionAsync(channelUserId);
+        await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+        return page;
+    }
+
+    /// <summary>A blank page whose Direct Line responses are checked for valid Adaptive Cards.</summary>
+    public async Task<IPage> NewPageAsync()
     {
         var page = await Browser.Context.NewPageAsync();
         page.Response += async (_, response) =>
@@ -73,9 +99,6 @@ public sealed class WebChatSession : IAsyncLifetime
                 // The page moved on before the body could be read.
             }
         };
-        await page.GotoAsync(new Uri(Host.BaseAddress, "/").ToString());
-        await page.Locator("#person").SelectOptionAsync(channelUserId);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Start chat" }).ClickAsync();
         return page;
     }
 
@@ -85,6 +108,7 @@ public sealed class WebChatSession : IAsyncLifetime
         {
             await Browser.DisposeAsync();
             await Host.DisposeAsync();
+            await Gateway.DisposeAsync();
         }
     }
 }
@@ -94,7 +118,7 @@ public sealed class WebChatSession : IAsyncLifetime
 /// talking to the host's Direct Line endpoint, as a newcomer uses it after <c>dotnet run</c>.
 /// Screenshots of each step go to <see cref="HeadlessChromium.ScreenshotFolder"/>.
 /// </summary>
-public sealed class WebChatEndToEndTests(WebChatSession session) : IClassFixture<WebChatSession>
+public sealed partial class WebChatEndToEndTests(WebChatSession session) : IClassFixture<WebChatSession>
 {
     private static readonly TimeSpan Answer = TimeSpan.FromSeconds(60);
 
@@ -186,7 +210,21 @@ public sealed class WebChatEndToEndTests(WebChatSession session) : IClassFixture
         var page = await session.ChatAsAsync("demo-partner");
         await ExpectAsync(BotText(page, "Hi Priya!"));
 
-        await SayAsync(page, "register a deal for Fabrikam Logistics, Edge Runtime, 85,000 USD, closing next month");
+        var number = await RegisterDealAsync(page, "Fabrikam Logistics", "Fabrikam – warehouse vision rollout", screenshots: true);
+
+        var cards = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = number }).Filter(new() { HasText = "Fabrikam" });
+        var shownBefore = await cards.CountAsync();
+        await SayAsync(page, $"what is the status of {number}?");
+        // The registration's card was shown with the confirmation already; wait for one more.
+        await ExpectAsync(cards.Nth(shownBefore));
+        await HeadlessChromium.ScreenshotAsync(page, "webchat-6-deal-status");
+        AssertCardsValid();
+    }
+
+    /// <summary>Registers a deal as a partner does on the page: asks, fills the form card, confirms. Returns its number.</summary>
+    private static async Task<string> RegisterDealAsync(IPage page, string customer, string opportunity, bool screenshots = false)
+    {
+        await SayAsync(page, $"register a deal for {customer}, Edge Runtime, 85,000 USD, closing next month");
         var form = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Register a deal" });
         var clarify = page.GetByRole(AriaRole.Button).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^Register a deal") });
         await ExpectAsync(form.Or(clarify));
@@ -199,8 +237,8 @@ public sealed class WebChatEndToEndTests(WebChatSession session) : IClassFixture
 
         var card = form.Last;
         // Labels of required inputs end with the card's required marker, so they are matched from the start.
-        await FillIfEmptyAsync(card.GetByLabel(Label("Customer")), "Fabrikam Logistics");
-        await FillIfEmptyAsync(card.GetByLabel(Label("Opportunity")), "Fabrikam – warehouse vision rollout");
+        await FillIfEmptyAsync(card.GetByLabel(Label("Customer")), customer);
+        await FillIfEmptyAsync(card.GetByLabel(Label("Opportunity")), opportunity);
         if (!await card.GetByRole(AriaRole.Checkbox).First.IsCheckedAsync())
         {
             await card.GetByRole(AriaRole.Checkbox).First.CheckAsync();
@@ -208,24 +246,29 @@ public sealed class WebChatEndToEndTests(WebChatSession session) : IClassFixture
 
         await FillIfEmptyAsync(card.GetByLabel(Label("Expected amount")), "85000");
         await card.GetByLabel(Label("Expected close date")).FillAsync(DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-        await HeadlessChromium.ScreenshotAsync(page, "webchat-4-deal-form");
-        await card.GetByRole(AriaRole.Button, new() { Name = "Register deal" }).ClickAsync();
+        if (screenshots)
+        {
+            await HeadlessChromium.ScreenshotAsync(page, "webchat-4-deal-form");
+        }
 
+        await card.GetByRole(AriaRole.Button, new() { Name = "Register deal" }).ClickAsync();
+        await ConfirmAsync(page);
+        var registered = page.Locator(".webchat__basic-transcript__activity").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex(@"Registered as DR-\d+") });
+        await ExpectAsync(registered);
+        if (screenshots)
+        {
+            await HeadlessChromium.ScreenshotAsync(page, "webchat-5-deal-registered");
+        }
+
+        return System.Text.RegularExpressions.Regex.Match(await registered.Last.InnerTextAsync(), @"Registered as (DR-\d+)").Groups[1].Value;
+    }
+
+    /// <summary>Presses "Yes, go ahead" on the newest confirmation card.</summary>
+    private static async Task ConfirmAsync(IPage page)
+    {
         var confirm = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Please confirm" });
         await ExpectAsync(confirm);
         await confirm.Last.GetByRole(AriaRole.Button, new() { Name = "Yes, go ahead" }).ClickAsync();
-        var registered = page.Locator(".webchat__basic-transcript__activity").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex(@"Registered as DR-\d+") });
-        await ExpectAsync(registered);
-        var number = System.Text.RegularExpressions.Regex.Match(await registered.Last.InnerTextAsync(), @"Registered as (DR-\d+)").Groups[1].Value;
-        await HeadlessChromium.ScreenshotAsync(page, "webchat-5-deal-registered");
-
-        var cards = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = number }).Filter(new() { HasText = "Fabrikam" });
-        var shownBefore = await cards.CountAsync();
-        await SayAsync(page, $"what is the status of {number}?");
-        // The registration's card was shown with the confirmation already; wait for one more.
-        await ExpectAsync(cards.Nth(shownBefore));
-        await HeadlessChromium.ScreenshotAsync(page, "webchat-6-deal-status");
-        AssertCardsValid();
     }
 
     private static System.Text.RegularExpressions.Regex Label(string text) =>

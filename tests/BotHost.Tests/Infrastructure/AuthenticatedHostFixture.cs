@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerAssistant.Conversation;
 
@@ -17,6 +18,7 @@ public sealed class AuthenticatedHostFixture : IAsyncLifetime
         var settings = Channel.BotSettings();
         settings["Prompts:Folder"] = TestPrompts.CreateFolder();
         settings["Bot:TypingDelay"] = "00:00:00.200";
+        settings["Bot:TrustedCallerAppIds:0"] = TestChannel.SkillCallerApp;
         Host = await BotHostInstance.StartAsync(settings, builder => builder.Services.AddAssistantPlugin<TroublePlugin>("Trouble"));
         Client = Host.CreateClient();
     }
@@ -27,6 +29,17 @@ public sealed class AuthenticatedHostFixture : IAsyncLifetime
 
     public IReadOnlyList<ConnectorCall> DeliveredIn(string conversation) =>
         CallsIn(conversation).Where(c => c.Status < 300 && c.Activity is not null).ToList();
+
+    /// <summary>What the host stored about a conversation: state rows, conversation references, re-delivery (dedup) rows.</summary>
+    public async Task<(int States, int References, int Processed)> StoredAboutAsync(string conversation)
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConversationDbContext>();
+        var states = await db.States.CountAsync(s => s.Key.Contains(conversation));
+        var references = await db.References.CountAsync(r => r.ConversationId == conversation);
+        var processed = await db.ProcessedActivities.CountAsync(p => p.Key.Contains(conversation));
+        return (states, references, processed);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -25,6 +25,9 @@ public sealed class BotHostInstance : IAsyncDisposable
 
     public string DataFolder => _settings["Data:Folder"]!;
 
+    /// <summary>Where the test hosts share the ONNX model built from the MiniLM weights.</summary>
+    public static string SharedModelCache { get; } = Path.Combine(Path.GetTempPath(), "pa-test-models");
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public Uri MessagesEndpoint => new(BaseAddress, "/api/messages");
@@ -49,6 +52,8 @@ public sealed class BotHostInstance : IAsyncDisposable
             ["Knowledge:IngestOnStart"] = "false",
             // Tests that need an edge gateway start their own; no host spawns the local one.
             ["Edge:StartLocalGateway"] = "false",
+            // Every host has its own data folder; the model built from the MiniLM weights is built once for all.
+            ["Embeddings:CacheDirectory"] = SharedModelCache,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

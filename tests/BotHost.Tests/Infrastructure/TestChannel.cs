@@ -30,6 +30,16 @@ public sealed partial class TestChannel : IAsyncDisposable
     public const string OtherChannelKey = "slack-only-key";
     public const string EntraKey = "entra-key";
     public const string UnknownKey = "unknown-key";
+    public const string UnendorsedKey = "unendorsed-key";
+
+    /// <summary>The admin API's own audience (its app registration's application ID URI).</summary>
+    public const string AdminAudience = "api://partner-assistant-admin";
+
+    /// <summary>An application the authenticated host trusts as a caller (a skill host), besides the bot itself.</summary>
+    public const string SkillCallerApp = "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d";
+
+    /// <summary>The dashboard's client app, which asks Entra ID for admin tokens on a person's behalf.</summary>
+    public const string AdminClientApp = "0d2c6a51-3b7e-4f0a-9c1d-5e6f7a8b9c0d";
 
     private readonly WebApplication _app;
     private readonly Dictionary<string, RsaSecurityKey> _keys = new()
@@ -38,6 +48,7 @@ public sealed partial class TestChannel : IAsyncDisposable
         [OtherChannelKey] = NewKey(OtherChannelKey),
         [EntraKey] = NewKey(EntraKey),
         [UnknownKey] = NewKey(UnknownKey),
+        [UnendorsedKey] = NewKey(UnendorsedKey),
     };
     private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string? RetryAfter)>> _failures = new();
     private int _tokensIssued;
@@ -76,6 +87,7 @@ public sealed partial class TestChannel : IAsyncDisposable
         ["Bot:OpenIdMetadataUrl"] = $"{BaseAddress}v1/.well-known/openidconfiguration",
         ["Bot:EntraOpenIdMetadataUrl"] = $"{BaseAddress}{{tenantId}}/v2.0/.well-known/openid-configuration",
         ["Bot:TokenEndpoint"] = $"{BaseAddress}{{tenantId}}/oauth2/v2.0/token",
+        ["AdminApi:Audiences:0"] = AdminAudience,
     };
 
     /// <summary>The next connector calls about this conversation answer with this status before the channel accepts again.</summary>
@@ -88,43 +100,100 @@ public sealed partial class TestChannel : IAsyncDisposable
         }
     }
 
-    /// <summary>A channel→bot token signed the way the Bot Framework signs them.</summary>
+    /// <summary>A channel→bot token signed the way the Bot Framework signs them; <paramref name="serviceUrl"/>
+    /// <c>""</c> leaves the serviceurl claim out.</summary>
     public string ChannelToken(
         string? serviceUrl = null, string audience = AppId, string issuer = "https://api.botframework.com", string keyId = EndorsedKey,
         DateTime? expires = null, DateTime? notBefore = null)
     {
-        var claims = new Dictionary<string, object> { ["serviceurl"] = serviceUrl ?? ServiceUrl };
+        var claims = new Dictionary<string, object>();
+        if (serviceUrl != "")
+        {
+            claims["serviceurl"] = serviceUrl ?? ServiceUrl;
+        }
+
         return Sign(claims, audience, issuer, keyId, expires, notBefore);
     }
 
-    /// <summary>An Entra ID (v1 or v2 issuer) token for the bot's tenant.</summary>
-    public string EntraToken(bool v2 = true, string audience = AppId, string? serviceUrl = null, string? objectId = null)
+    /// <summary>
+    /// An Entra ID token of the bot's tenant. By default the app-only token the bot's own app gets
+    /// (emulator and skill style: <c>ver</c> with <c>appid</c> in v1 or <c>azp</c> in v2, no scopes);
+    /// <paramref name="callerApp"/> names another application, <paramref name="scope"/> makes it a
+    /// person's delegated token, <paramref name="version"/> <c>""</c> leaves <c>ver</c> out.
+    /// </summary>
+    public string EntraToken(
+        bool v2 = true, string audience = AppId, string? serviceUrl = null, string? objectId = null, string? callerApp = AppId,
+        string? scope = null, string? identityType = null, string? version = null, string? tenant = TenantId, DateTime? expires = null)
     {
-        var claims = new Dictionary<string, object> { ["tid"] = TenantId, ["appid"] = "channel-app" };
-        if (serviceUrl is not null)
+        var claims = new Dictionary<string, object> { ["tid"] = tenant ?? TenantId };
+        version ??= v2 ? "2.0" : "1.0";
+        if (version != "")
         {
-            claims["serviceurl"] = serviceUrl;
+            claims["ver"] = version;
         }
 
-        if (objectId is not null)
+        if (callerApp is not null)
         {
-            claims["oid"] = objectId;
+            claims[v2 ? "azp" : "appid"] = callerApp;
         }
 
-        var issuer = v2 ? $"https://login.microsoftonline.com/{TenantId}/v2.0" : $"https://sts.windows.net/{TenantId}/";
-        return Sign(claims, audience, issuer, EntraKey, null, null);
+        foreach (var (name, value) in new[] { ("serviceurl", serviceUrl), ("oid", objectId), ("scp", scope), ("idtyp", identityType) })
+        {
+            if (value is not null)
+            {
+                claims[name] = value;
+            }
+        }
+
+        var issuer = v2 ? $"https://login.microsoftonline.com/{tenant}/v2.0" : $"https://sts.windows.net/{tenant}/";
+        return Sign(claims, audience, issuer, EntraKey, expires, null);
+    }
+
+    /// <summary>A token for the admin API and dashboard: a person's delegated token for the admin audience, asked for by the dashboard's app.</summary>
+    public string AdminToken(string objectId, bool v2 = true) =>
+        EntraToken(v2, audience: AdminAudience, objectId: objectId, callerApp: AdminClientApp, scope: "Admin.ReadWrite");
+
+    /// <summary>A token whose header says <c>alg: none</c> and that carries no signature, with channel-token claims.</summary>
+    public string UnsignedToken() => Unsigned(new JsonObject { ["alg"] = "none", ["typ"] = "JWT" }, "");
+
+    /// <summary>An HS256 token whose HMAC key is the channel's public signing key (the key-confusion attack).</summary>
+    public string Hs256WithPublicKeyToken()
+    {
+        var secret = System.Text.Encoding.ASCII.GetBytes(_keys[EndorsedKey].Rsa.ExportSubjectPublicKeyInfoPem());
+        var header = Base64UrlEncoder.Encode(new JsonObject { ["alg"] = "HS256", ["typ"] = "JWT", ["kid"] = EndorsedKey }.ToJsonString());
+        var payload = Base64UrlEncoder.Encode(ChannelClaims().ToJsonString());
+        var signature = Base64UrlEncoder.Encode(HMACSHA256.HashData(secret, System.Text.Encoding.ASCII.GetBytes(header + "." + payload)));
+        return $"{header}.{payload}.{signature}";
+    }
+
+    private string Unsigned(JsonObject header, string signature) =>
+        $"{Base64UrlEncoder.Encode(header.ToJsonString())}.{Base64UrlEncoder.Encode(ChannelClaims().ToJsonString())}.{signature}";
+
+    private JsonObject ChannelClaims()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new JsonObject
+        {
+            ["iss"] = "https://api.botframework.com",
+            ["aud"] = AppId,
+            ["serviceurl"] = ServiceUrl,
+            ["nbf"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
+            ["exp"] = now.AddHours(1).ToUnixTimeSeconds(),
+        };
     }
 
     private string Sign(Dictionary<string, object> claims, string audience, string issuer, string keyId, DateTime? expires, DateTime? notBefore)
     {
         var now = DateTime.UtcNow;
+        // An expired token was valid for an hour before it expired.
+        notBefore ??= expires is { } end && end < now ? end.AddHours(-1) : now.AddMinutes(-1);
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
             Claims = claims,
-            IssuedAt = (notBefore ?? now).AddMinutes(-1),
-            NotBefore = notBefore ?? now.AddMinutes(-1),
+            IssuedAt = notBefore.Value.AddMinutes(-1),
+            NotBefore = notBefore,
             Expires = expires ?? now.AddHours(1),
             SigningCredentials = new SigningCredentials(_keys[keyId], SecurityAlgorithms.RsaSha256),
         };
@@ -158,7 +227,8 @@ public sealed partial class TestChannel : IAsyncDisposable
         {
             ["keys"] = new JsonArray(
                 Jwk(_keys[EndorsedKey], "msteams", "webchat", "directline", "emulator"),
-                Jwk(_keys[OtherChannelKey], "slack")),
+                Jwk(_keys[OtherChannelKey], "slack"),
+                Jwk(_keys[UnendorsedKey])),
         }));
         app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (string tenant) => Results.Json(new JsonObject
         {

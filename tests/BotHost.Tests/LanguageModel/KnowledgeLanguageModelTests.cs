@@ -74,9 +74,12 @@ public sealed class KnowledgeLanguageModelTests : IAsyncLifetime
         Assert.Equal("Approved registrations are protected for 90 days [1], as the card shows.", reply["text"]!.GetValue<string>());
         var requests = _model.Requests.ToList();
         Assert.Equal(3, requests.Count);
-        // The second request is the grounded answer prompt, fed by the knowledge base's retrieval.
-        Assert.Contains("[1] Registration protection › How long protection lasts", requests[1].SystemPrompt);
-        Assert.Contains("protected for 90 days from approval", requests[1].SystemPrompt);
+        // The second request is the grounded answer prompt, fed by the knowledge base's retrieval: instructions in the
+        // system message, the documents and the question in the user message.
+        Assert.Contains("[1] Registration protection › How long protection lasts", requests[1].UserMessage);
+        Assert.Contains("protected for 90 days from approval", requests[1].UserMessage);
+        Assert.DoesNotContain("protected for 90 days from approval", requests[1].SystemPrompt);
+        Assert.DoesNotContain("How long is an approved deal registration protected?", requests[1].SystemPrompt);
         var card = reply["attachments"]![0]!["content"]!.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         Assert.Contains("It is protected for 90 days from approval [1] and can be extended once by 45 days [1]. Renewal is automatic.", card);
         Assert.Contains("https://partners.northbeam.example/docs/registration-protection#", card);

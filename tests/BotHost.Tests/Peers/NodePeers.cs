@@ -1,54 +1,29 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
-using PartnerAssistant.Hosting;
+using BotHost.Tests.Infrastructure;
 
 namespace BotHost.Tests.Peers;
 
 /// <summary>
 /// Runs the JavaScript peers in <c>tests/peers</c> (clients written by Microsoft, installed from npm
-/// with the committed lock file) with node from the PATH. Installs them with <c>npm ci</c> the first
-/// time, so <c>dotnet test</c> alone works on a fresh clone.
+/// with the committed lock file by the build, see <see cref="NpmFolders"/>) with node from the PATH.
 /// </summary>
 internal static class NodePeers
 {
-    private static readonly SemaphoreSlim InstallGate = new(1, 1);
-    private static bool _installed;
-
     /// <summary>The <c>tests/peers</c> folder of the repository.</summary>
-    public static string Folder { get; } = Path.GetDirectoryName(
-        AssetLocator.Require(Path.Combine("tests", "peers", "package.json"), "The peers live in tests/peers of the repository."))!;
+    public static string Folder => NpmFolders.Peers;
 
     /// <summary>Why the peers cannot run here, or null when node and npm are on the PATH.</summary>
     public static string? MissingTool() =>
-        FindOnPath("node") is null ? "node is not on the PATH: the peer conformance tests need Node.js 20 or later and npm."
-        : FindOnPath("npm") is null ? "npm is not on the PATH: the peer conformance tests install their clients with npm ci."
-        : null;
+        NodeTools.FindOnPath("node") is null ? "node is not on the PATH: the peer conformance tests need Node.js 20 or later." : null;
 
-    /// <summary>Installs the peers' packages from the lock file unless they are installed already.</summary>
-    public static async Task EnsureInstalledAsync(CancellationToken cancellationToken)
+    /// <summary>Checks that the build installed the peers' packages from the lock file.</summary>
+    public static Task EnsureInstalledAsync(CancellationToken cancellationToken)
     {
-        await InstallGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_installed || File.Exists(Path.Combine(Folder, "node_modules", ".package-lock.json")))
-            {
-                _installed = true;
-                return;
-            }
-
-            var result = await RunAsync(FindOnPath("npm")!, ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], new Dictionary<string, string>(), TimeSpan.FromMinutes(10), cancellationToken);
-            if (result.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"npm ci in {Folder} failed with exit code {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}");
-            }
-
-            _installed = true;
-        }
-        finally
-        {
-            InstallGate.Release();
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        NpmFolders.RequireInstalled(Folder);
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -60,7 +35,7 @@ internal static class NodePeers
         var output = Path.Combine(Path.GetTempPath(), $"peer-{Path.GetFileNameWithoutExtension(script)}-{Guid.NewGuid():N}.json");
         try
         {
-            var result = await RunAsync(FindOnPath("node")!, [Path.Combine(Folder, script), .. arguments, "--out", output], environment, timeout, cancellationToken);
+            var result = await RunAsync(NodeTools.Node, [Path.Combine(Folder, script), .. arguments, "--out", output], environment, timeout, cancellationToken);
             if (result.ExitCode != 0 || !File.Exists(output))
             {
                 throw new InvalidOperationException(
@@ -119,24 +94,6 @@ internal static class NodePeers
         // The asynchronous readers may still hold the last lines.
         process.WaitForExit();
         return new ProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString());
-    }
-
-    private static string? FindOnPath(string tool)
-    {
-        var names = OperatingSystem.IsWindows() ? new[] { tool + ".exe", tool + ".cmd" } : [tool];
-        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            foreach (var name in names)
-            {
-                var candidate = Path.Combine(folder, name);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
     }
 
     private sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);

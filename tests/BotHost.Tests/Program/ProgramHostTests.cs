@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using BotHost.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using PartnerAssistant.Deals;
 using PartnerAssistant.PartnerProgram;
 using PartnerAssistant.People;
 
@@ -31,6 +33,32 @@ public sealed class ProgramHostTests
         Assert.Contains("Bluewave", balance.ToJsonString());
         Assert.DoesNotContain("Keystone", balance.ToJsonString());
         Assert.Contains("Lakeshore Analytics", onboarding.ToJsonString());
+    }
+
+    [Fact]
+    public async Task MessagesEndpoint_PartnerAsksForTheProgramOverview_CardCountsOnlyItsOwnWonDeals()
+    {
+        await using var host = await BotHostInstance.StartAsync();
+        using var client = host.CreateClient();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var quarter = (Start: new DateOnly(today.Year, (((today.Month - 1) / 3) * 3) + 1, 1), End: default(DateOnly));
+        quarter.End = quarter.Start.AddMonths(3).AddDays(-1);
+        int ownWins;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            ownWins = await scope.ServiceProvider.GetRequiredService<DealsDbContext>().Registrations
+                .CountAsync(r => r.Status == RegistrationStatus.Won && r.ClosedOn >= quarter.Start && r.ClosedOn <= quarter.End
+                    && r.Touches.Any(t => t.PartnerId == "bluewave"), Ct);
+        }
+
+        var partner = await TurnAsync(client, "demo-partner", "o1", "how is the program doing this quarter?");
+        var manager = await TurnAsync(client, "demo-manager", "o2", "how is the program doing this quarter?");
+
+        var (partnerTitle, partnerWon) = SummaryCard(partner);
+        var (_, programWon) = SummaryCard(manager);
+        Assert.StartsWith("Bluewave Solutions", partnerTitle);
+        Assert.StartsWith($"{ownWins:N0} · ", partnerWon);
+        Assert.NotEqual(programWon, partnerWon);
     }
 
     [Fact]
@@ -114,6 +142,14 @@ public sealed class ProgramHostTests
         Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains(audit!, a => a!["action"]!.GetValue<string>() == "mdf-approved" && a["subject"]!.GetValue<string>() == number);
+    }
+
+    /// <summary>The program summary card's title and its "Won deals" fact.</summary>
+    private static (string Title, string WonDeals) SummaryCard(JsonObject reply)
+    {
+        var body = reply["attachments"]![0]!["content"]!["body"]!.AsArray();
+        var facts = body.Single(b => b!["type"]!.GetValue<string>() == "FactSet")!["facts"]!.AsArray();
+        return (body[0]!["text"]!.GetValue<string>(), facts.Single(f => f!["title"]!.GetValue<string>() == "Won deals")!["value"]!.GetValue<string>());
     }
 
     /// <summary>One expectReplies turn from a demo person; every card in the replies must be valid Adaptive Card 1.5.</summary>

@@ -35,6 +35,9 @@ public sealed class ProgramMetricsAuthenticationTests(AuthenticatedHostFixture f
         Assert.Equal(figures["revenue"]!.ToJsonString(), other["revenue"]!.ToJsonString());
         Assert.Equal("program", program["scope"]!.GetValue<string>());
         Assert.True(program["revenue"]!["attributed"]!.GetValue<decimal>() > figures["revenue"]!["attributed"]!.GetValue<decimal>());
+        // The partner's won deals are those it touched: its own count, and their revenue is all partner-influenced.
+        Assert.True(program["revenue"]!["wonDeals"]!.GetValue<int>() > figures["revenue"]!["wonDeals"]!.GetValue<int>());
+        Assert.Equal(figures["revenue"]!["partnerInfluenced"]!.GetValue<decimal>(), figures["revenue"]!["wonRevenue"]!.GetValue<decimal>());
         Assert.All(figures["byPartnerType"]!.AsArray(), t => Assert.Equal("value-added reseller", t!["partnerType"]!.GetValue<string>()));
     }
 
@@ -49,7 +52,7 @@ public sealed class ProgramMetricsAuthenticationTests(AuthenticatedHostFixture f
     private async Task<HttpResponseMessage> GetAsync(string objectId, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new("Bearer", fixture.Channel.EntraToken(objectId: objectId));
+        request.Headers.Authorization = new("Bearer", fixture.Channel.AdminToken(objectId));
         return await fixture.Client.SendAsync(request, Ct);
     }
 }

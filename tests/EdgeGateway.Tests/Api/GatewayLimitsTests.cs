@@ -58,6 +58,28 @@ public sealed class GatewayLimitsTests(SharedGateway gateway)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
+    /// <summary>The limit counts bytes read: a JSON body sent chunked (no length announced) is cut off the same way.</summary>
+    [Fact]
+    public async Task Infer_ChunkedBodyLargerThanTheLimit_Returns413()
+    {
+        using var folder = new TempFolder("edge-chunked");
+        TempFolders.CopyModel(gateway.ModelsFolder, "voice-activity", folder);
+        await using var server = await GatewayServer.StartAsync(folder, new Dictionary<string, string?>
+        {
+            ["EdgeGateway:BuiltInModels"] = "",
+            ["EdgeGateway:MaxRequestBytes"] = "65536",
+        });
+        using var client = server.Client();
+        var body = System.Text.Encoding.UTF8.GetBytes(new JsonObject { ["samples"] = new string('1', 120 * 1024) }.ToJsonString());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/models/voice-activity/infer") { Content = new UnknownLengthContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var response = await client.SendAsync(request, Token);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("larger than this gateway accepts", await response.Content.ReadAsStringAsync(Token));
+    }
+
     [Fact]
     public async Task Infer_ImageWithMorePixelsThanAllowed_Returns413BeforeDecoding()
     {
@@ -171,5 +193,17 @@ public sealed class GatewayLimitsTests(SharedGateway gateway)
             length = body.Length;
             return true;
         }
+    }
+}
+
+/// <summary>A body of unknown length, so HttpClient sends it with Transfer-Encoding: chunked.</summary>
+internal sealed class UnknownLengthContent(byte[] bytes) : HttpContent
+{
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
     }
 }

@@ -88,16 +88,37 @@ public sealed class DealCsvAndRevenueTests
         Assert.Equal(2, rows[1].Line);
     }
 
-    [Fact]
-    public void WriteRow_FormulaLikeText_IsDefusedAndRestoredOnImport()
+    /// <summary>
+    /// Issue 14: text a partner or a CRM put into a registration reaches the export as text in every
+    /// column — customer_domain and submitted_by included — and comes back unchanged on import.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ExportCsvAsync_FormulasInAnyTextColumn_AreNeutralisedAndImportRestoresThem(DatabaseProvider provider)
     {
-        var writer = new StringWriter();
-        DealCsv.WriteRow(writer, [DealCsv.ProtectText("=HYPERLINK(\"x\")"), "plain"]);
+        await using var host = await DealsTestHost.CreateAsync(provider, seedDemo: false);
+        var manager = await host.CallerAsync("maya-chen");
+        var csv = """
+            number,partner_id,submitted_by,customer,customer_domain,opportunity,products,amount,currency,expected_close,role,status
+            ,bluewave,@SUM(1+1),"=HYPERLINK(""http://evil.example/"",""x"")",contoso.com,+rollout,data-fabric,1000,USD,2027-02-28,reseller,submitted
+            """;
+        var imported = await host.Registry.ImportCsvAsync(manager, new StringReader(csv), "crm.csv", Ct);
 
-        var field = DealCsv.Read(new StringReader(writer.ToString())).Single().Fields[0];
+        var exported = new StringWriter();
+        await host.Registry.ExportCsvAsync(manager, exported, Ct);
+        var row = DealCsv.Read(new StringReader(exported.ToString())).Skip(1).Single().Fields;
+        await using var target = await DealsTestHost.CreateAsync(provider, seedDemo: false);
+        var reimported = await target.Registry.ImportCsvAsync(await target.CallerAsync("maya-chen"), new StringReader(exported.ToString()), "export.csv", Ct);
+        var again = new StringWriter();
+        await target.Registry.ExportCsvAsync(await target.CallerAsync("maya-chen"), again, Ct);
+        var registration = await target.Registry.FindAsync(await target.CallerAsync("maya-chen"), RegistrationNumber.Parse(row[0])!.Value, Ct);
 
-        Assert.Equal("'=HYPERLINK(\"x\")", field);
-        Assert.Equal("=HYPERLINK(\"x\")", DealCsv.UnprotectText(field));
+        Assert.Empty(imported.Errors);
+        Assert.All(row, cell => Assert.False(cell.Length > 0 && cell[0] is '=' or '+' or '@' or '\t' or '\r' || (cell.StartsWith('-') && !decimal.TryParse(cell, out _)), $"formula cell {cell}"));
+        Assert.Equal(["'@SUM(1+1)", "'=HYPERLINK(\"http://evil.example/\",\"x\")", "'+rollout"], new[] { row[2], row[3], row[5] });
+        Assert.Empty(reimported.Errors);
+        Assert.Equal(("@SUM(1+1)", "=HYPERLINK(\"http://evil.example/\",\"x\")", "+rollout"), (registration.SubmittedBy, registration.Customer, registration.Opportunity));
+        Assert.Equal(exported.ToString(), again.ToString());
     }
 
     [Theory]

@@ -39,7 +39,7 @@ public sealed class DealsRoutingTests
             : catalog.ById[intent].AllowsRole(Role.ChannelManager) ? Role.ChannelManager
             : Role.SalesRep;
 
-        var scores = await new LexicalIntentMatcher(catalog).ScoreAsync(utterance, catalog.For(role).ToList(), TestContext.Current.CancellationToken);
+        var scores = new LexicalIntentMatcher(catalog).Score(MatcherInput.Of(utterance, catalog.Names), catalog.For(role).ToList());
         var decision = await router.RouteAsync(utterance, role, TestContext.Current.CancellationToken);
 
         // Words alone (the router's mode when the embedding model is missing) must at least put the intent in the

@@ -38,6 +38,8 @@ public sealed class AssistantServices : IAsyncDisposable
             ["Prediction:TrainAtFirstRun"] = "false",
             // Embedding the whole enablement corpus takes tens of seconds; tests that need it turn it on.
             ["Knowledge:IngestOnStart"] = "false",
+            // Each test has its own data folder; the model built from the MiniLM weights is built once for all.
+            ["Embeddings:CacheDirectory"] = Path.Combine(Path.GetTempPath(), "pa-test-models"),
         };
         if (provider == DatabaseProvider.Postgres)
         {

@@ -43,7 +43,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}".ToLowerInvariant();
         name = name[..Math.Min(name.Length, 40)];
         await RunAsync(Path.Combine(_binaries!, "createdb"), $"-h 127.0.0.1 -p {Port} -U postgres {name}");
-        return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name};Pooling=true;Maximum Pool Size=40";
+        return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name};Pooling=true;Maximum Pool Size=40;Connection Idle Lifetime=2;Connection Pruning Interval=1";
     }
 
     private static async Task<PostgresServer> StartAsync()
@@ -68,7 +68,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
             await RunAsync(Path.Combine(binaries, "initdb"), $"-D {folder}/data -U postgres -A trust --no-sync -E UTF8", runAs);
             await RunAsync(Path.Combine(binaries, "pg_ctl"),
-                $"-D {folder}/data -l {folder}/log.txt -w -t 60 -o \"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\" start", runAs);
+                $"-D {folder}/data -l {folder}/log.txt -w -t 60 -o \"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500\" start", runAs);
             var server = new PostgresServer(folder, binaries, port, null);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopAsync(runAs).GetAwaiter().GetResult();
             return server;

@@ -23,6 +23,20 @@ public sealed class DealDescriptionParserTests
     }
 
     [Theory]
+    [InlineData("I have a 400k AI Studio deal in NA through a reseller, would co-sell help?")]
+    [InlineData("a 400k AI Studio deal in NA, what if we add co-sell")]
+    [InlineData("odds on a 400k AI Studio deal in NA with or without co-sell")]
+    public void Parse_CoSellOnlyAskedAbout_IsAskedNotStated(string text)
+    {
+        var parsed = DealDescriptionParser.Parse(text);
+
+        Assert.Null(parsed.Facts.CoSell);
+        Assert.True(parsed.Asked.CoSell);
+        Assert.Equal(400_000m, parsed.Facts.AmountUsd);
+        Assert.Equal(NorthbeamProducts.AiStudio, parsed.Facts.Products);
+    }
+
+    [Theory]
     [InlineData("a $1.2m deal", 1_200_000)]
     [InlineData("worth 250,000 dollars", 250_000)]
     [InlineData("a 1.5 million deal", 1_500_000)]

@@ -97,6 +97,36 @@ public sealed partial class PredictionPluginTests(DealModelFixture model)
     }
 
     [Fact]
+    public void ScoreDescribedDeal_AsksWouldCoSellHelp_ScoresWithoutCoSellAndComparesWithIt()
+    {
+        var (kernel, state) = Turn(SalesRep(), "");
+
+        var reply = new PredictionPlugin(model.Advisor()).ScoreDescribedDeal(kernel, "I have a 400k AI Studio deal in NA through a reseller, would co-sell help?");
+
+        // Asked about, not stated: the deal is scored as described, then with co-sell.
+        Assert.Null(state.Values[PredictionPlugin.LastDealKey]!["coSell"]?.GetValue<bool?>());
+        var match = WhatIfPattern().Match(reply.Text);
+        Assert.True(match.Success, reply.Text);
+        Assert.Contains("Co-selling with Northbeam would move", reply.Text);
+        Assert.NotEqual(match.Groups["from"].Value, match.Groups["to"].Value);
+    }
+
+    [Fact]
+    public void WhatIf_AddingCoSellTheDealAlreadyHas_ComparesWithoutAndWith()
+    {
+        var (kernel, _) = Turn(SalesRep(), "");
+        var plugin = new PredictionPlugin(model.Advisor());
+        plugin.ScoreDescribedDeal(kernel, "odds on a 400k AI Studio deal in NA with co-sell, Gold reseller");
+
+        var reply = plugin.WhatIf(kernel, "what if we add co-sell?");
+
+        Assert.StartsWith("The deal already has co-selling with Northbeam. Without it the odds would be", reply.Text);
+        var percents = Regex.Matches(reply.Text, @"(\d{1,3}) %").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, percents.Count);
+        Assert.NotEqual(percents[0], percents[1]);
+    }
+
+    [Fact]
     public void WhatIf_NothingScoredYet_AsksForADealFirst()
     {
         var reply = new PredictionPlugin(model.Advisor()).WhatIf(Turn(SalesRep(), "").Kernel, "what if we add co-sell?");

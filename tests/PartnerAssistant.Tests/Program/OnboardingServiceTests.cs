@@ -122,6 +122,22 @@ public sealed class OnboardingServiceTests
         Assert.Contains("1 day ago", reminder.Text);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task RemindOverdueAsync_TwoPassesAtOnce_RemindEachOverdueStepOnce(DatabaseProvider provider)
+    {
+        await using var host = await ProgramTestHost.CreateAsync(provider);
+        var view = await host.Onboarding.InviteAsync(await host.CallerAsync("maya-chen"), Invite("Fourth Coffee Systems"), Ct);
+        host.Messenger.Clear();
+        host.Time.Advance(TimeSpan.FromDays(8));
+
+        // Two replicas' maintenance passes reaching the same overdue step together.
+        var counts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => host.Onboarding.RemindOverdueAsync(Ct))));
+
+        Assert.Equal(1, counts.Sum());
+        Assert.Single(host.Messenger.To(view.PartnerAdminId!));
+    }
+
     private static InviteRequest Invite(string name) => new()
     {
         Name = name, PartnerType = PartnerType.SystemsIntegrator, Region = "EMEA", AdminName = "Robin Lee", AdminEmail = "robin.lee@fourthcoffee.example",

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using PartnerAssistant.Deals;
 using PartnerAssistant.Hosting;
 using PartnerAssistant.PartnerProgram;
@@ -49,12 +50,7 @@ public sealed class PsatAndMetricsTests
     public async Task ComputeAsync_KnownDeals_GivesRevenueRopiAndReviewsForManagersAndOnlyOwnFiguresForPartners(DatabaseProvider provider)
     {
         await using var host = await ProgramTestHost.CreateAsync(provider, seedDeals: false);
-        var registry = host.Services.Get<DealRegistry>();
-        var maya = await host.CallerAsync("maya-chen");
-        var priya = await host.CallerAsync("priya-patel");
-        var lukas = await host.CallerAsync("lukas-meyer");
-        await WinAsync(registry, maya, priya, DealsTestHost.Request("Alpine Ski House") with { Amount = 100_000m });
-        await WinAsync(registry, maya, lukas, DealsTestHost.Request("Coho Winery", PartnerRole.Integration) with { Amount = 300_000m });
+        var (registry, maya, priya, lukas) = await TwoPartnerWinsAsync(host);
         await registry.RegisterAsync(priya, DealsTestHost.Request("Fabrikam Fiber"), Ct);
         await registry.SetInvestmentAsync(maya, "bluewave", FourthQuarter.From, FourthQuarter.To, 5_000m, 0m, 5_000m, Ct);
 
@@ -79,6 +75,61 @@ public sealed class PsatAndMetricsTests
         Assert.Equal(1, later.Registrations.OverdueReviews);
         Assert.Contains("revenue,partner_influenced,USD,400000\r\n", csv);
         Assert.Contains("ropi,program,,40\r\n", csv);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ComputeAsync_PartnerOrPartnerFilter_CountsOnlyTheWonDealsOfPartnersInView(DatabaseProvider provider)
+    {
+        await using var host = await ProgramTestHost.CreateAsync(provider, seedDeals: false);
+        var (registry, maya, priya, lukas) = await TwoPartnerWinsAsync(host);
+        await WinAsync(registry, maya, lukas, DealsTestHost.Request("Wide World Importers", PartnerRole.Integration) with { Amount = 20_000m });
+
+        var bluewave = await host.Metrics.ComputeAsync(priya, FourthQuarter, Ct);
+        var keystone = await host.Metrics.ComputeAsync(lukas, FourthQuarter, Ct);
+        var resellers = await host.Metrics.ComputeAsync(maya, FourthQuarter with { PartnerType = PartnerType.Reseller }, Ct);
+        var program = await host.Metrics.ComputeAsync(maya, FourthQuarter, Ct);
+
+        Assert.Equal((1, 100_000m), (bluewave.Revenue.WonDeals, bluewave.Revenue.WonRevenue));
+        Assert.Equal((2, 320_000m), (keystone.Revenue.WonDeals, keystone.Revenue.WonRevenue));
+        Assert.Equal((1, 100_000m), (resellers.Revenue.WonDeals, resellers.Revenue.WonRevenue));
+        Assert.Equal((3, 420_000m), (program.Revenue.WonDeals, program.Revenue.WonRevenue));
+        Assert.Equal(100_000m, bluewave.Monthly.Sum(m => m.Influenced));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ComputeAsync_MonthlyRevenue_CltvIsLifetimeRevenueUpToThePeriodEnd_AndNewMonthsAreCounted(DatabaseProvider provider)
+    {
+        await using var host = await ProgramTestHost.CreateAsync(provider, seedDeals: false);
+        var (_, maya, _, _) = await TwoPartnerWinsAsync(host);
+        long alpine, coho;
+        await using (var scope = host.Services.Services.CreateAsyncScope())
+        {
+            var deals = scope.ServiceProvider.GetRequiredService<DealsDbContext>();
+            alpine = deals.Customers.Single(c => c.Name == "Alpine Ski House").Id;
+            coho = deals.Customers.Single(c => c.Name == "Coho Winery").Id;
+        }
+
+        // Alpine 1,000 a month through 2026, Coho 3,000 a month from June, and Tailspin (direct sales only) 500 a month for two years.
+        await AddRevenueAsync(host, [
+            .. Months(2026, 1, 12).Select(m => (alpine, "alpine ski house", m, 1_000m)),
+            .. Months(2026, 6, 7).Select(m => (coho, "coho winery", m, 3_000m)),
+            .. Months(2025, 1, 24).Select(m => ((long?)null, "tailspin toys", m, 500m)),
+        ]);
+
+        var quarter = await host.Metrics.ComputeAsync(maya, FourthQuarter, Ct);
+        var october = await host.Metrics.ComputeAsync(maya, new MetricsFilter(new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 31)), Ct);
+        await AddRevenueAsync(host, [(alpine, "alpine ski house", 202701, 1_000m)]);
+        var january = await host.Metrics.ComputeAsync(maya, new MetricsFilter(new DateOnly(2026, 10, 1), new DateOnly(2027, 1, 31)), Ct);
+
+        Assert.Equal((1, 12_000m), Cltv(quarter, PartnerType.Reseller.Describe()));
+        Assert.Equal((1, 21_000m), Cltv(quarter, PartnerType.SystemsIntegrator.Describe()));
+        Assert.Equal((1, 12_000m), Cltv(quarter, "direct sales"));
+        // Before the deals closed (November) every customer was still a direct-sales customer, at its October lifetime revenue.
+        Assert.Equal((3, 12_000m), Cltv(october, "direct sales"));
+        Assert.DoesNotContain(october.Cltv, g => g.AcquiredBy == PartnerType.Reseller.Describe());
+        Assert.Equal((1, 13_000m), Cltv(january, PartnerType.Reseller.Describe()));
     }
 
     [Theory]
@@ -112,6 +163,36 @@ public sealed class PsatAndMetricsTests
         // Alpine Ski House's second win is not a new customer; the program paid 6,000 for two new customers.
         Assert.Equal((2.0, 3_000m), (program.Cac.Partner.NewCustomers, program.Cac.Partner.Cac));
         Assert.Equal((1.0, 6_000m), (own.Cac.Partner.NewCustomers, own.Cac.Partner.Cac));
+    }
+
+    /// <summary>Bluewave (a reseller) wins 100,000 and Keystone (an integrator) 300,000 in the fourth quarter.</summary>
+    private static async Task<(DealRegistry Registry, Caller Maya, Caller Priya, Caller Lukas)> TwoPartnerWinsAsync(ProgramTestHost host)
+    {
+        var registry = host.Services.Get<DealRegistry>();
+        var maya = await host.CallerAsync("maya-chen");
+        var priya = await host.CallerAsync("priya-patel");
+        var lukas = await host.CallerAsync("lukas-meyer");
+        await WinAsync(registry, maya, priya, DealsTestHost.Request("Alpine Ski House") with { Amount = 100_000m });
+        await WinAsync(registry, maya, lukas, DealsTestHost.Request("Coho Winery", PartnerRole.Integration) with { Amount = 300_000m });
+        return (registry, maya, priya, lukas);
+    }
+
+    private static (int Customers, decimal Average) Cltv(ProgramMetrics metrics, string acquiredBy) =>
+        metrics.Cltv.Where(g => g.AcquiredBy == acquiredBy).Select(g => (g.Customers, g.AverageLifetimeRevenue)).SingleOrDefault();
+
+    private static IEnumerable<int> Months(int year, int month, int count) =>
+        Enumerable.Range(0, count).Select(i => new DateOnly(year, month, 1).AddMonths(i)).Select(d => (d.Year * 100) + d.Month);
+
+    /// <summary>Recognised monthly revenue rows, appended as finance's import would.</summary>
+    private static async Task AddRevenueAsync(ProgramTestHost host, IEnumerable<(long? DealCustomerId, string Key, int Month, decimal Amount)> rows)
+    {
+        await using var scope = host.Services.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ProgramDbContext>();
+        db.CustomerRevenue.AddRange(rows.Select(r => new CustomerRevenue
+        {
+            DealCustomerId = r.DealCustomerId, CustomerKey = r.Key, CustomerName = r.Key, Month = r.Month, AmountCents = (long)(r.Amount * 100),
+        }));
+        await db.SaveChangesAsync(Ct);
     }
 
     private static async Task WinAsync(DealRegistry registry, Caller manager, Caller partner, RegistrationRequest request)

@@ -15,6 +15,7 @@ public sealed class AssistantPrompts
 {
     public const string SystemPrompt = "system";
     public const string GroundedAnswer = "grounded_answer";
+    public const string GroundedAnswerInput = "grounded_answer_input";
     public const string SummarizeHistory = "summarize_history";
 
     // Rendered prompts become the text of one chat message and are never parsed for <message> tags,
@@ -77,7 +78,7 @@ public sealed class AssistantPrompts
             }
         }
 
-        foreach (var required in new[] { SystemPrompt, GroundedAnswer, SummarizeHistory })
+        foreach (var required in new[] { SystemPrompt, GroundedAnswer, GroundedAnswerInput, SummarizeHistory })
         {
             if (!templates.ContainsKey(required))
             {

@@ -70,6 +70,14 @@ public sealed class AzureOpenAIOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Hosts (and their subdomains) the model's text may link to: the host's own public name and the hosts the
+    /// enablement documents live on. A link elsewhere keeps its words and loses its address; images and raw HTML are
+    /// always removed. Default: empty, which means <c>partners.northbeam.example</c>, where the shipped documents are.</summary>
+    public string[] AllowedLinkHosts { get; set; } = [];
+
+    /// <summary><see cref="AllowedLinkHosts"/>, or the default when none is configured.</summary>
+    public IReadOnlyList<string> EffectiveLinkHosts => AllowedLinkHosts.Length > 0 ? AllowedLinkHosts : ["partners.northbeam.example"];
+
     /// <summary>True when an endpoint is configured.</summary>
     public bool IsEnabled => !string.IsNullOrWhiteSpace(Endpoint);
 }

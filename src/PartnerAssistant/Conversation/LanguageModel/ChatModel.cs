@@ -53,14 +53,28 @@ public sealed class ChatModel
         ? AzureOpenAIPromptExecutionSettings.FromExecutionSettings(template)
         : OpenAIPromptExecutionSettings.FromExecutionSettings(template);
 
-    /// <summary>One completion without tools, for prompts such as the grounded answer and the history summary.</summary>
+    /// <summary>One completion without tools, for prompts such as the grounded answer and the history summary: the
+    /// instructions as the system message, the material (documents, transcripts, questions) as the user message.
+    /// Whatever goes wrong at the endpoint — an error status after the retries, a timeout, a closed connection, a
+    /// body that is cut off, HTML, empty or without a choice — comes out as the one exception Semantic Kernel uses
+    /// for a failed service call, <see cref="HttpOperationException"/>, so callers fall back in one place.</summary>
     public async Task<string> CompleteAsync(string system, string user, PromptExecutionSettings? settings, CancellationToken cancellationToken)
     {
         var chat = new ChatHistory();
         chat.AddSystemMessage(system);
         chat.AddUserMessage(user);
-        var answer = await Service.GetChatMessageContentAsync(chat, Settings(settings), cancellationToken: cancellationToken);
-        return answer.Content ?? "";
+        try
+        {
+            var answer = await Service.GetChatMessageContentAsync(chat, Settings(settings), cancellationToken: cancellationToken);
+            return answer.Content ?? "";
+        }
+        catch (Exception ex) when (ex is not HttpOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpOperationException(ex.Message, ex)
+            {
+                StatusCode = ex is ClientResultException { Status: > 0 } failed ? (System.Net.HttpStatusCode)failed.Status : null,
+            };
+        }
     }
 }
 

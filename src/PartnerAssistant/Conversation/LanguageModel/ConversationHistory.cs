@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.ML.Tokenizers;
 
 namespace PartnerAssistant.Conversation.LanguageModel;
@@ -13,14 +11,15 @@ public sealed record HistoryMessage(string Role, string Text)
 }
 
 /// <summary>
-/// What the language model remembers of one conversation, kept in <see cref="ConversationState.Values"/>
-/// under <c>llm.history</c>: the recent messages word for word, and a note summarising older ones.
-/// Tool calls are not kept; their results are fetched again when needed, under the rights of the
-/// person asking then.
+/// What the language model remembers of one person's turns in one conversation (<see cref="ConversationStore.LoadPersonalAsync{T}"/>):
+/// the recent messages word for word, and a note summarising older ones. In a group chat each person has their
+/// own, so one person's answers never become another's context. Tool calls are not kept; their results are
+/// fetched again when needed, under the rights of the person asking then.
 /// </summary>
 public sealed class ConversationHistory
 {
-    public const string StateKey = "llm.history";
+    /// <summary>Where earlier versions kept one history per conversation, shared by everyone in it; removed on sight.</summary>
+    public const string SharedStateKey = "llm.history";
     private static readonly Lazy<Tokenizer> Tokens = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
 
     public string? Summary { get; set; }
@@ -31,13 +30,6 @@ public sealed class ConversationHistory
     public int TokenCount => CountTokens(Summary ?? "") + Messages.Sum(m => CountTokens(m.Text) + 4);
 
     public static int CountTokens(string text) => text.Length == 0 ? 0 : Tokens.Value.CountTokens(text);
-
-    public static ConversationHistory Load(ConversationState state) =>
-        state.Values.TryGetValue(StateKey, out var node) && node is JsonObject
-            ? node.Deserialize<ConversationHistory>(JsonOptions) ?? new ConversationHistory()
-            : new ConversationHistory();
-
-    public void Save(ConversationState state) => state.Values[StateKey] = JsonSerializer.SerializeToNode(this, JsonOptions);
 
     public void Add(string role, string text) => Messages.Add(new HistoryMessage(role, text));
 
@@ -95,6 +87,4 @@ public sealed class ConversationHistory
             Summary = "… " + string.Join(' ', words[^keep..]);
         }
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 }

@@ -14,12 +14,13 @@ public sealed record GroundingPassage(int Number, string Title, string Section, 
 public sealed record GroundedAnswer(bool Answered, string Text, IReadOnlyList<GroundingPassage> Cited, string PassageText = "");
 
 /// <summary>
-/// Writes an answer from retrieved passages with <c>prompts/assistant/grounded-answer.yaml</c>: the
-/// passages numbered [1]..[n], the model told to cite them and to abstain when they do not answer.
+/// Writes an answer from retrieved passages: the instructions (<c>prompts/assistant/grounded-answer.yaml</c>) as the
+/// system message; the passages numbered [1]..[n] and the question (<c>grounded-answer-input.yaml</c>) as the user
+/// message, each between tags; the model told to cite the passages and to abstain when they do not answer.
 /// Afterwards only markers that name a real passage are kept, renumbered in order of use; an answer
 /// that cites nothing real is treated as no answer, because nothing vouches for it.
 /// </summary>
-public sealed class GroundedAnswerWriter(ChatModel model, AssistantPrompts prompts, ILogger<GroundedAnswerWriter> logger)
+public sealed partial class GroundedAnswerWriter(ChatModel model, AssistantPrompts prompts, ILogger<GroundedAnswerWriter> logger)
 {
     public const string AbstainToken = "NOT_IN_SOURCES";
     private const int MaxPassageWords = 400;
@@ -35,22 +36,26 @@ public sealed class GroundedAnswerWriter(ChatModel model, AssistantPrompts promp
         foreach (var passage in passages.DistinctBy(p => p.Number))
         {
             var label = passage.Section.Length == 0 ? passage.Title : $"{passage.Title} › {passage.Section}";
-            listed.Append('[').Append(passage.Number.ToString(CultureInfo.InvariantCulture)).Append("] ").AppendLine(label);
+            listed.Append('[').Append(passage.Number.ToString(CultureInfo.InvariantCulture)).Append("] ").AppendLine(Quoted(label));
             var words = passage.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            listed.AppendLine(string.Join(' ', words.Take(MaxPassageWords))).AppendLine();
+            listed.AppendLine(Quoted(string.Join(' ', words.Take(MaxPassageWords)))).AppendLine();
         }
 
+        // Instructions in the system message; the documents and the question, which others wrote, in the user message.
         var config = prompts[AssistantPrompts.GroundedAnswer];
-        var prompt = await prompts.RenderAsync(AssistantPrompts.GroundedAnswer, new Kernel(), new KernelArguments
+        var instructions = await prompts.RenderAsync(AssistantPrompts.GroundedAnswer, new Kernel(), new KernelArguments
         {
             ["audience"] = audience,
             ["passage_count"] = passages.Select(p => p.Number).Distinct().Count().ToString(CultureInfo.InvariantCulture),
-            ["passages"] = listed.ToString().TrimEnd(),
-            ["question"] = question,
             ["abstain_token"] = AbstainToken,
         }, cancellationToken);
+        var input = await prompts.RenderAsync(AssistantPrompts.GroundedAnswerInput, new Kernel(), new KernelArguments
+        {
+            ["passages"] = listed.ToString().TrimEnd(),
+            ["question"] = Quoted(question),
+        }, cancellationToken);
 
-        var written = (await model.CompleteAsync(prompt, question, config.DefaultExecutionSettings, cancellationToken)).Trim();
+        var written = (await model.CompleteAsync(instructions, input, config.DefaultExecutionSettings, cancellationToken)).Trim();
         if (written.Length == 0 || written.Contains(AbstainToken, StringComparison.Ordinal))
         {
             logger.LogInformation("The model found no answer in {Count} passages", passages.Count);
@@ -74,4 +79,10 @@ public sealed class GroundedAnswerWriter(ChatModel model, AssistantPrompts promp
         var cited = kept.Select((original, i) => passages.First(p => p.Number == original) with { Number = i + 1 }).ToList();
         return new GroundedAnswer(true, text, cited, Citations.KeepKnown(written, available));
     }
+
+    /// <summary>Quoted text without the tags that delimit it in the user message, so it cannot close its block.</summary>
+    internal static string Quoted(string text) => DelimiterTag().Replace(text, " ");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<\s*/?\s*(passages|question)\b[^>]*>", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex DelimiterTag();
 }

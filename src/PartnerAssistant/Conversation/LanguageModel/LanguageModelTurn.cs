@@ -13,9 +13,17 @@ public sealed class LanguageModelTurn
 
     public List<AssistantReply> ToolReplies { get; } = [];
 
+    /// <summary>The one write of the turn, as its plugin proposed it (arguments and fields).</summary>
     public PendingConfirmation? Confirmation { get; set; }
 
+    /// <summary>The plugin's own words about that write; the person reads these, never the model's.</summary>
+    public string? ConfirmationText { get; set; }
+
+    /// <summary>Every tool call the model asked for, known function or not, refused or run.</summary>
     public int ToolCalls { get; set; }
+
+    /// <summary>Chat-completion requests of this turn (each may be retried by the client on 429/5xx).</summary>
+    public int ModelRequests { get; set; }
 
     public bool LimitReached { get; set; }
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation.Routing;
 using PartnerAssistant.People;
@@ -11,14 +10,14 @@ using PartnerAssistant.People;
 namespace PartnerAssistant.Conversation.LanguageModel;
 
 /// <summary>
-/// The one gate every tool call of the language model passes: the caller's role must be allowed the
-/// intent, organisation arguments must name the caller's own organisation (partners), a write waits for
-/// the user's confirmation, the calls per turn are capped, and each call is logged. The model never
-/// sees a plugin's raw reply: it gets the reply's text (and its cards as text), while the cards
-/// themselves go to the user.
+/// The one gate every tool call of the language model passes on its way to a plugin: the caller's role must
+/// be allowed the intent, organisation arguments must name the caller's own organisation (partners), functions
+/// only the person may run are refused, a write waits for the person's confirmation (one per turn), and each
+/// call is logged. The model never sees a plugin's raw reply: it gets the reply's text (and its cards as text),
+/// while the cards themselves go to the user. Counting calls — known functions or not — is the tool loop's
+/// (<see cref="LanguageModelConversation"/>), since a call of an unknown function never reaches a filter.
 /// </summary>
-public sealed class ToolCallGuard(IntentCatalog intents, IOptions<AzureOpenAIOptions> options, ILogger<ToolCallGuard> logger)
-    : IFunctionInvocationFilter, IAutoFunctionInvocationFilter
+public sealed class ToolCallGuard(IntentCatalog intents, ILogger<ToolCallGuard> logger) : IFunctionInvocationFilter
 {
     public const string ConfirmedArgument = "confirmed";
     private const int MaxToolText = 4000;
@@ -42,11 +41,10 @@ public sealed class ToolCallGuard(IntentCatalog intents, IOptions<AzureOpenAIOpt
 
         var caller = context.Kernel.GetCaller();
         var intentId = $"{context.Function.PluginName}.{context.Function.Name}";
-        scope.ToolCalls++;
         logger.LogInformation("Model asked for {Intent} for {Person} ({Role}) with arguments {Arguments}",
             intentId, caller.Person.Id, caller.Role, string.Join(", ", context.Arguments.Names));
 
-        if (Refusal(scope, caller, intentId, context.Arguments) is { } refusal)
+        if (Refusal(context.Function, caller, intentId, context.Arguments) is { } refusal)
         {
             scope.Calls.Add((intentId, "refused: " + refusal));
             logger.LogWarning("Refused the model's call of {Intent} for {Person}: {Reason}", intentId, caller.Person.Id, refusal);
@@ -69,7 +67,11 @@ public sealed class ToolCallGuard(IntentCatalog intents, IOptions<AzureOpenAIOpt
             // A write with no preview step of its own: it does not run until the user says yes.
             var intent = intents.ById[intentId];
             var arguments = Strings(context.Arguments);
-            scope.Confirmation = new PendingConfirmation(intentId, arguments, Describe(intent, arguments), default);
+            scope.Confirmation = new PendingConfirmation(intentId, arguments, Describe(intent, arguments), default)
+            {
+                Facts = ConfirmationCard.FromArguments(context.Function, arguments),
+            };
+            scope.ConfirmationText = "Please check what will be written, then confirm or cancel on the card.";
             scope.Calls.Add((intentId, "awaiting confirmation"));
             context.Result = new FunctionResult(context.Function, AwaitingConfirmation(scope.Confirmation.Summary));
             return;
@@ -80,7 +82,8 @@ public sealed class ToolCallGuard(IntentCatalog intents, IOptions<AzureOpenAIOpt
         var forModel = new StringBuilder();
         if (reply.Confirmation is { } confirmation)
         {
-            scope.Confirmation ??= confirmation;
+            scope.Confirmation = confirmation;
+            scope.ConfirmationText = reply.Text;
             reply = reply with { Confirmation = null };
             forModel.AppendLine(AwaitingConfirmation(confirmation.Summary));
             scope.Calls.Add((intentId, "awaiting confirmation"));
@@ -101,27 +104,16 @@ public sealed class ToolCallGuard(IntentCatalog intents, IOptions<AzureOpenAIOpt
         context.Result = new FunctionResult(context.Result, text);
     }
 
-    public async Task OnAutoFunctionInvocationAsync(AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
+    private string? Refusal(KernelFunction function, Caller caller, string intentId, KernelArguments arguments)
     {
-        await next(context);
-        if (LanguageModelTurn.Of(context.Kernel) is { LimitReached: true })
-        {
-            // Stop the loop: the answer is composed from what the tools returned so far.
-            context.Terminate = true;
-        }
-    }
-
-    private string? Refusal(LanguageModelTurn scope, Caller caller, string intentId, KernelArguments arguments)
-    {
-        if (scope.ToolCalls > options.Value.MaxToolCallsPerTurn)
-        {
-            scope.LimitReached = true;
-            return "the limit of tool calls for one turn is reached. Answer with what you have.";
-        }
-
         if (!intents.ById.TryGetValue(intentId, out var intent))
         {
             return "that function is not available.";
+        }
+
+        if (IsPersonOnly(function))
+        {
+            return "only the user can do that, with the buttons on their own card.";
         }
 
         if (!intent.AllowsRole(caller.Role))
@@ -151,6 +143,10 @@ public sealed class ToolCallGuard(IntentCatalog intents, IOptions<AzureOpenAIOpt
     public static bool IsWrite(KernelFunction function) =>
         HasParameter(function, ConfirmedArgument)
         || function.UnderlyingMethod?.GetCustomAttribute<RequiresConfirmationAttribute>() is not null;
+
+    /// <summary>A function only the person's own action runs (<see cref="PersonOnlyAttribute"/>): never the model's to call.</summary>
+    public static bool IsPersonOnly(KernelFunction function) =>
+        function.UnderlyingMethod?.GetCustomAttribute<PersonOnlyAttribute>() is not null;
 
     private static bool HasParameter(KernelFunction function, string name) =>
         function.Metadata.Parameters.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));

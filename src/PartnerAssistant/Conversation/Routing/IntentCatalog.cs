@@ -7,6 +7,9 @@ namespace PartnerAssistant.Conversation.Routing;
 /// <summary>One thing a user can ask for: a plugin function, who may use it, and how people ask for it.</summary>
 public sealed record Intent(string Plugin, string Function, string Title, string Summary, IReadOnlyList<string> Roles, IReadOnlyList<string> Examples, bool OfferInHelp)
 {
+    /// <summary>What the intent acts on and must find before it runs (<see cref="MentionKind"/>); none for most.</summary>
+    public MentionKind Needs { get; init; }
+
     /// <summary><c>Plugin.Function</c>, the name card actions and clarifications use.</summary>
     public string Id => $"{Plugin}.{Function}";
 
@@ -80,7 +83,13 @@ public sealed class IntentCatalog
                     throw new InvalidDataException($"{Path.GetFileName(file)}: every intent needs a 'function' and a 'summary'.");
                 }
 
-                intents.Add(new Intent(plugin, entry.Function, parsed.Title ?? plugin, entry.Summary, entry.Roles ?? ["all"], entry.Examples ?? [], entry.OfferInHelp ?? true));
+                var needs = MentionKind.None;
+                if (entry.Needs is { Length: > 0 } named && !Enum.TryParse(named.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out needs))
+                {
+                    throw new InvalidDataException($"{Path.GetFileName(file)}: '{entry.Function}' needs '{named}', which is none of {string.Join(", ", Enum.GetNames<MentionKind>().Skip(1))}.");
+                }
+
+                intents.Add(new Intent(plugin, entry.Function, parsed.Title ?? plugin, entry.Summary, entry.Roles ?? ["all"], entry.Examples ?? [], entry.OfferInHelp ?? true) { Needs = needs });
             }
         }
 
@@ -105,5 +114,6 @@ public sealed class IntentCatalog
         public List<string>? Roles { get; set; }
         public List<string>? Examples { get; set; }
         public bool? OfferInHelp { get; set; }
+        public string? Needs { get; set; }
     }
 }

@@ -3,13 +3,17 @@ using System.Numerics.Tensors;
 namespace PartnerAssistant.Conversation.Routing;
 
 /// <summary>
-/// A linear softmax classifier over the intent examples' sentence embeddings, trained in memory when
-/// the examples are embedded (a few hundred examples: well under a second). Nearest examples say how
+/// A linear softmax classifier over the intent examples' sentence embeddings, trained when the examples
+/// are embedded (a few hundred examples: well under a second) and kept beside the embedding model with
+/// them (<see cref="EmbeddingIntentMatcher"/>), so a start with unchanged examples does not train again. Nearest examples say how
 /// close an utterance is to anything; the classifier says which intent's region it falls in, which
 /// separates neighbours such as "approve DR-1042" and "status of DR-1042" better than distance alone.
 /// </summary>
 public sealed class IntentClassifier
 {
+    /// <summary>Changes whenever training changes, so weights trained the old way are not reused.</summary>
+    public const string Version = "softmax-300-2-1e-4";
+
     private const int Epochs = 300;
     private const float LearningRate = 2f;
     private const float L2 = 1e-4f;
@@ -62,6 +66,43 @@ public sealed class IntentClassifier
                 TensorPrimitives.MultiplyAdd(weights[k], -step * L2 * rows.Length, weights[k], weights[k]);
                 TensorPrimitives.MultiplyAdd(gradients[k], -step, weights[k], weights[k]);
                 bias[k] -= step * biasGradients[k];
+            }
+        }
+
+        return new IntentClassifier(intents, weights, bias);
+    }
+
+    /// <summary>Writes the trained weights (<see cref="Read"/> reads them back).</summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(_intents.Length);
+        writer.Write(_weights[0].Length);
+        for (var k = 0; k < _intents.Length; k++)
+        {
+            writer.Write(_intents[k]);
+            writer.Write(_bias[k]);
+            foreach (var w in _weights[k])
+            {
+                writer.Write(w);
+            }
+        }
+    }
+
+    public static IntentClassifier Read(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        var dimensions = reader.ReadInt32();
+        var intents = new string[count];
+        var bias = new float[count];
+        var weights = new float[count][];
+        for (var k = 0; k < count; k++)
+        {
+            intents[k] = reader.ReadString();
+            bias[k] = reader.ReadSingle();
+            weights[k] = new float[dimensions];
+            for (var d = 0; d < dimensions; d++)
+            {
+                weights[k][d] = reader.ReadSingle();
             }
         }
 

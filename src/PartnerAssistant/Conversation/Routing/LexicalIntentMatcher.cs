@@ -6,10 +6,20 @@ namespace PartnerAssistant.Conversation.Routing;
 /// <summary>How well an utterance matches one intent, 0 to 1.</summary>
 public sealed record IntentScore(Intent Intent, double Score);
 
+/// <summary>An utterance as the matchers read it: its names masked once per turn (<see cref="NameMasker.Mask"/>).</summary>
+public sealed record MatcherInput(string Text, string Masked)
+{
+    public static MatcherInput Of(string text, NameMasker names) => new(text, names.Mask(text));
+}
+
+/// <summary>An utterance's scores, best first, and its sentence embedding when a matcher computed one
+/// (empty otherwise), so the turn can reuse it instead of embedding the same text again.</summary>
+public sealed record MatchResult(IReadOnlyList<IntentScore> Scores, ReadOnlyMemory<float> Vector);
+
 /// <summary>Scores an utterance against the intents a caller may use.</summary>
 public interface IIntentMatcher
 {
-    ValueTask<IReadOnlyList<IntentScore>> ScoreAsync(string utterance, IReadOnlyList<Intent> candidates, CancellationToken cancellationToken);
+    ValueTask<MatchResult> ScoreAsync(MatcherInput utterance, IReadOnlyList<Intent> candidates, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -43,9 +53,13 @@ public sealed class LexicalIntentMatcher : IIntentMatcher
         _examples = documents.GroupBy(d => d.Id).ToDictionary(g => g.Key, g => g.Select(d => Weigh(d.Features)).ToList());
     }
 
-    public ValueTask<IReadOnlyList<IntentScore>> ScoreAsync(string utterance, IReadOnlyList<Intent> candidates, CancellationToken cancellationToken)
+    public ValueTask<MatchResult> ScoreAsync(MatcherInput utterance, IReadOnlyList<Intent> candidates, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new MatchResult(Score(utterance, candidates), ReadOnlyMemory<float>.Empty));
+
+    /// <summary>Scores against the given intents, best first.</summary>
+    public IReadOnlyList<IntentScore> Score(MatcherInput utterance, IReadOnlyList<Intent> candidates)
     {
-        var query = Weigh(Features(_names.Strip(utterance)));
+        var query = Weigh(Features(NameMasker.StripMasked(utterance.Masked)));
         var scores = new List<IntentScore>(candidates.Count);
         foreach (var intent in candidates)
         {
@@ -62,7 +76,7 @@ public sealed class LexicalIntentMatcher : IIntentMatcher
         }
 
         scores.Sort((a, b) => b.Score.CompareTo(a.Score));
-        return ValueTask.FromResult<IReadOnlyList<IntentScore>>(scores);
+        return scores;
     }
 
     private Dictionary<string, double> Weigh(Dictionary<string, int> features)

@@ -106,8 +106,11 @@ public sealed partial class NameMasker
     /// registration a request is about says nothing about what is asked, and a placeholder shared by
     /// many examples would otherwise count as overlap with all of them.
     /// </summary>
-    public string Strip(string utterance) =>
-        Mask(utterance).Replace(RegistrationPlaceholder, " ", StringComparison.Ordinal).Replace(Placeholder, " ", StringComparison.Ordinal);
+    public string Strip(string utterance) => StripMasked(Mask(utterance));
+
+    /// <summary><see cref="Strip"/> of a text already masked, so a turn masks its utterance once.</summary>
+    public static string StripMasked(string masked) =>
+        masked.Replace(RegistrationPlaceholder, " ", StringComparison.Ordinal).Replace(Placeholder, " ", StringComparison.Ordinal);
 
     private static bool Adjacent(string text, Match left, Match right)
     {

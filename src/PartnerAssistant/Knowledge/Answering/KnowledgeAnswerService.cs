@@ -22,13 +22,15 @@ public sealed partial class KnowledgeAnswerService(
 {
     private const int Retrieved = 8;
 
-    public Task<KnowledgeAnswer> AskAsync(Caller caller, string question, CancellationToken cancellationToken) =>
-        AskAsync(caller, question, null, cancellationToken);
+    public Task<KnowledgeAnswer> AskAsync(Caller caller, string question, CancellationToken cancellationToken, string? askedAs = null) =>
+        AskAsync(caller, question, null, cancellationToken, askedAs);
 
     /// <summary>Answers a caller's question from what their audience may read, and records it.
-    /// <paramref name="questionVector"/> is the question's embedding when the turn already computed it (the
-    /// router embeds the same text with the same model); null embeds it here. Either way the turn embeds it once.</summary>
-    public async Task<KnowledgeAnswer> AskAsync(Caller caller, string question, ReadOnlyMemory<float>? questionVector, CancellationToken cancellationToken)
+    /// <paramref name="questionVector"/> is the question's embedding when the turn already computed it (the router
+    /// embeds the same text with the same model, see <see cref="Conversation.AssistantTurn.EmbeddingOf"/>); null embeds
+    /// it here. Either way the turn embeds it once. The question log records <paramref name="askedAs"/> (the person's
+    /// own words, when something else — a language model — phrased the search) or else the question.</summary>
+    public async Task<KnowledgeAnswer> AskAsync(Caller caller, string question, ReadOnlyMemory<float>? questionVector, CancellationToken cancellationToken, string? askedAs = null)
     {
         var settings = options.Value;
         var (answer, _) = await AnswerAsync(question, questionVector, KnowledgeFilter.For(caller), cancellationToken);
@@ -45,7 +47,7 @@ public sealed partial class KnowledgeAnswerService(
             PersonId = caller.Person.Id,
             OrganisationId = caller.OrganisationId,
             Internal = caller.IsInternal,
-            Question = question.Length > 2000 ? question[..2000] : question,
+            Question = (askedAs ?? question) is { Length: > 2000 } longQuestion ? longQuestion[..2000] : askedAs ?? question,
             Answered = answer.Answered,
             BestSimilarity = answer.BestSimilarity,
             Sources = string.Join('|', answer.Citations.Select(c => c.Source).Distinct()),

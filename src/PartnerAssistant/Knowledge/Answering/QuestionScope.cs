@@ -16,7 +16,7 @@ namespace PartnerAssistant.Knowledge.Answering;
 /// tests/Evaluation/knowledge-questions.json together (see docs/benchmarks.md); the test half was not
 /// looked at.
 /// </remarks>
-public sealed partial class QuestionScope(KnowledgeVocabulary vocabulary, SentenceVectors sentenceVectors, IOptions<KnowledgeOptions> options)
+public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, SentenceVectors sentenceVectors, IOptions<KnowledgeOptions> options)
 {
     /// <summary>Below this IDF-weighted share of the question's words found in the passages…</summary>
     public const double CoverageBelow = 0.25;

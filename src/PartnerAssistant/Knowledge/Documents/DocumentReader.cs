@@ -273,8 +273,8 @@ public static class DocumentReader
             Source = source,
             Title = title.Trim(),
             Audience = audience,
-            Tiers = Slugs(meta, "tiers"),
-            PartnerTypes = Slugs(meta, "partner_types"),
+            Tiers = KnownSlugs(source, meta, "tiers", KnowledgeAudiences.TierSlugs),
+            PartnerTypes = KnownSlugs(source, meta, "partner_types", KnowledgeAudiences.PartnerTypeSlugs),
             Owner = Text(meta, "owner") ?? "",
             LastReviewed = reviewed,
             Tags = List(meta, "tags") ?? [],
@@ -308,8 +308,16 @@ public static class DocumentReader
             _ => null,
         };
 
-    private static IReadOnlyList<string> Slugs(Dictionary<string, object?> meta, string key) =>
-        List(meta, key) is { Count: > 0 } list ? list : ["all"];
+    /// <summary>The slugs of a filter field, <c>all</c> when absent. A misspelt one would hide the document from every
+    /// partner (retrieval filters on these), so it is refused with the names that are allowed.</summary>
+    private static IReadOnlyList<string> KnownSlugs(string source, Dictionary<string, object?> meta, string key, IReadOnlySet<string> known)
+    {
+        var slugs = List(meta, key) is { Count: > 0 } list ? list : ["all"];
+        var unknown = slugs.Where(s => !known.Contains(s)).ToList();
+        return unknown.Count == 0
+            ? slugs
+            : throw new DocumentFormatException($"{source}: {key} names {string.Join(", ", unknown.Select(u => $"'{u}'"))}; use {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
+    }
 
     private static string? FirstHeading(string markdown)
     {

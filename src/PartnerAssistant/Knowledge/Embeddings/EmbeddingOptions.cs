@@ -17,8 +17,9 @@ public sealed class EmbeddingOptions
 
     /// <summary>
     /// Folder where the ONNX model built from the weights is cached, with the hash of the weights
-    /// it was built from. Default: null, meaning <c>PartnerAssistant/models</c> under the user's
-    /// local application data folder (the system temp folder when there is none).
+    /// it was built from. Default: null, meaning <c>{Data:Folder}/models</c> in the host (beside the deal
+    /// models), or <c>PartnerAssistant/models</c> under the user's local application data folder for a
+    /// generator made without the host's services.
     /// </summary>
     public string? CacheDirectory { get; set; }
 

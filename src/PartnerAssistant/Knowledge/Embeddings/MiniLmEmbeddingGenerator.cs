@@ -129,8 +129,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private Runtime Start()
     {
         MiniLmModelFiles files = MiniLmModelFiles.Locate(_options.ModelPackagePath);
-        string cacheDirectory = _options.CacheDirectory is { Length: > 0 } configured ? configured : DefaultCacheDirectory();
-        CachedModel model = new MiniLmModelCache(cacheDirectory, _logger).EnsureModel(files);
+        CachedModel model = MiniLmModelCache.For(_options, _logger).EnsureModel(files);
         if (!model.Built)
         {
             _logger.LogInformation("Using the cached all-MiniLM-L6-v2 ONNX model {ModelPath} (weights unchanged, checked in {ElapsedMilliseconds} ms)",
@@ -160,12 +159,6 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             session.Dispose();
             throw;
         }
-    }
-
-    private static string DefaultCacheDirectory()
-    {
-        string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-        return Path.Combine(string.IsNullOrEmpty(local) ? Path.GetTempPath() : local, "PartnerAssistant", "models");
     }
 
     /// <summary>The session and tokenizer, created together once.</summary>

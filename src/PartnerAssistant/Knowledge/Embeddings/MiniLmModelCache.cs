@@ -13,7 +13,8 @@ public sealed record CachedModel(string ModelPath, bool Built, TimeSpan Elapsed)
 /// Keeps the ONNX model built from the safetensors weights in a cache folder, with a stamp file
 /// beside it naming the hashes of the weights and config and the graph version it was built from.
 /// The model is rebuilt only when that stamp no longer matches; both files are written to a
-/// temporary name and renamed, so a crash or a concurrent process never leaves a torn model.
+/// temporary name and renamed, so a crash or a concurrent process never leaves a torn model, and a
+/// build holds a lock file so that of several processes starting together one builds and the rest reuse it.
 /// </summary>
 public sealed class MiniLmModelCache(string cacheDirectory, ILogger logger)
 {
@@ -23,6 +24,36 @@ public sealed class MiniLmModelCache(string cacheDirectory, ILogger logger)
 
     public string StampPath => ModelPath + ".sha256";
 
+    /// <summary>The cache folder of the configured generator: <see cref="EmbeddingOptions.CacheDirectory"/>, else
+    /// <c>PartnerAssistant/models</c> under the user's local application data (the temp folder when there is none).</summary>
+    public static MiniLmModelCache For(EmbeddingOptions options, ILogger logger) =>
+        new(options.CacheDirectory is { Length: > 0 } configured ? configured : DefaultDirectory(), logger);
+
+    /// <summary>The stamp of the model now in the cache (hashes of the weights and config it was built from and the
+    /// graph version); null before it is built. Files derived from the model's output (<see cref="DerivedPath"/>)
+    /// include it in their key, so a new model never reads vectors the old one made.</summary>
+    public string? CurrentStamp => File.Exists(StampPath) ? File.ReadAllText(StampPath) : null;
+
+    /// <summary>A file beside the model for something computed from its output (the intent router's embedded
+    /// examples), named by a hash of <paramref name="key"/> and the model's stamp.</summary>
+    public string DerivedPath(string name, string key) =>
+        Path.Combine(Path.GetDirectoryName(ModelPath)!, $"{name}-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(CurrentStamp + "\n" + key)))[..24]}.bin");
+
+    /// <summary>Writes a derived file under a temporary name and renames it, so readers never see half of it.</summary>
+    public static void WriteDerived(string path, byte[] content)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllBytes(temporary, content);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static string DefaultDirectory()
+    {
+        string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+        return Path.Combine(string.IsNullOrEmpty(local) ? Path.GetTempPath() : local, "PartnerAssistant", "models");
+    }
+
     /// <summary>The cached model's path, building the model first when it is missing or stale.</summary>
     public CachedModel EnsureModel(MiniLmModelFiles files)
     {
@@ -31,7 +62,14 @@ public sealed class MiniLmModelCache(string cacheDirectory, ILogger logger)
         byte[] config = File.ReadAllBytes(files.ConfigPath);
         string stamp = Stamp(weights, config);
 
-        if (File.Exists(ModelPath) && File.Exists(StampPath) && File.ReadAllText(StampPath) == stamp)
+        if (IsCurrent(stamp))
+        {
+            return new CachedModel(ModelPath, Built: false, Stopwatch.GetElapsedTime(started));
+        }
+
+        // Several processes starting at once on one cache folder: one builds, the others wait and then use its model.
+        using var building = PartnerAssistant.Hosting.ExclusiveFileLock.Acquire(ModelPath + ".lock", TimeSpan.FromMinutes(10));
+        if (IsCurrent(stamp))
         {
             return new CachedModel(ModelPath, Built: false, Stopwatch.GetElapsedTime(started));
         }
@@ -48,6 +86,8 @@ public sealed class MiniLmModelCache(string cacheDirectory, ILogger logger)
             new FileInfo(ModelPath).Length / 1e6, (long)elapsed.TotalMilliseconds);
         return new CachedModel(ModelPath, Built: true, elapsed);
     }
+
+    private bool IsCurrent(string stamp) => File.Exists(ModelPath) && File.Exists(StampPath) && File.ReadAllText(StampPath) == stamp;
 
     private static string Stamp(byte[] weights, byte[] config) =>
         $"weights-sha256: {Convert.ToHexStringLower(SHA256.HashData(weights))}\n" +

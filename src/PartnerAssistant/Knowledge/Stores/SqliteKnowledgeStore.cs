@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,7 +20,7 @@ namespace PartnerAssistant.Knowledge.Stores;
 /// killed before commit) only ever see a whole index. Another process committing bumps the
 /// <c>version</c> in <c>meta</c>, which tells this one to reload its matrix.
 /// </remarks>
-public sealed partial class SqliteKnowledgeStore(IOptions<DataOptions> data, ILogger<SqliteKnowledgeStore> logger) : IKnowledgeStore, IDisposable
+public sealed class SqliteKnowledgeStore(IOptions<DataOptions> data, ILogger<SqliteKnowledgeStore> logger) : IKnowledgeStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, CollectionCache> _caches = new();
 
@@ -308,12 +307,7 @@ public sealed partial class SqliteKnowledgeStore(IOptions<DataOptions> data, ILo
 
     private string PathOf(string collection)
     {
-        if (!CollectionName().IsMatch(collection))
-        {
-            throw new ArgumentException($"'{collection}' is not a valid collection name (lower-case letters, digits, '-' and '_').", nameof(collection));
-        }
-
-        return Path.Combine(FolderPath, collection + ".db");
+        return Path.Combine(FolderPath, KnowledgeCollections.Require(collection) + ".db");
     }
 
     private async Task<SqliteConnection> OpenAsync(string collection, CancellationToken cancellationToken)
@@ -374,9 +368,6 @@ public sealed partial class SqliteKnowledgeStore(IOptions<DataOptions> data, ILo
 
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
-    private static partial Regex CollectionName();
 
     private sealed class CollectionCache
     {

@@ -15,7 +15,7 @@ public sealed class AssistantPromptsTests
     {
         var prompts = AssistantPrompts.Load(Folder);
 
-        Assert.Equal(["grounded_answer", "summarize_history", "system"], prompts.All.Select(p => p.Name).Order());
+        Assert.Equal(["grounded_answer", "grounded_answer_input", "summarize_history", "system"], prompts.All.Select(p => p.Name).Order());
         foreach (var config in prompts.All)
         {
             var arguments = new KernelArguments();
@@ -56,8 +56,6 @@ public sealed class AssistantPromptsTests
         {
             ["audience"] = "partner",
             ["passage_count"] = "1",
-            ["passages"] = "[1] Tiers\nGold needs ten certified people.",
-            ["question"] = "What does Gold need?",
         }, TestContext.Current.CancellationToken);
 
         Assert.Contains("reply with exactly NOT_IN_SOURCES and nothing else", rendered);

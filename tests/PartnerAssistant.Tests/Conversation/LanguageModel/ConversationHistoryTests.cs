@@ -47,18 +47,4 @@ public sealed class ConversationHistoryTests
         Assert.Null(history.Summary);
         Assert.StartsWith("Answer 6:", history.Messages[^1].Text);
     }
-
-    [Fact]
-    public void SaveAndLoad_RoundTripThroughConversationState()
-    {
-        var state = new ConversationState();
-        var history = new ConversationHistory { Summary = "Earlier: Contoso." };
-        history.Add(HistoryMessage.User, "who else is on it?");
-        history.Save(state);
-
-        var loaded = ConversationHistory.Load(System.Text.Json.JsonSerializer.Deserialize<ConversationState>(System.Text.Json.JsonSerializer.Serialize(state))!);
-
-        Assert.Equal("Earlier: Contoso.", loaded.Summary);
-        Assert.Equal(new HistoryMessage("user", "who else is on it?"), Assert.Single(loaded.Messages));
-    }
 }

@@ -47,8 +47,8 @@ public sealed class GroundedKnowledgeAnswerTests(EnablementCorpusFixture corpus)
         Assert.Equal("An approved registration is protected for 90 days [1]. After that it may be extended once.", answer.Text);
         var citation = Assert.Single(answer.Citations);
         Assert.Equal("program/registration-protection.md", citation.Source);
-        // The prompt carried the retrieved passage under the number the answer cites.
-        var prompt = Assert.Single(_model.Requests).SystemPrompt;
+        // The user message carried the retrieved passage under the number the answer cites.
+        var prompt = Assert.Single(_model.Requests).UserMessage;
         Assert.Contains($"[1] {citation.Title}", prompt);
         Assert.Contains("90 days", prompt);
         var card = AnswerCard.Build(answer).ToJsonString();

@@ -3,7 +3,6 @@ using BotFramework.Adapter;
 using BotFramework.Authentication;
 using BotFramework.Schema;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Conversation.LanguageModel;
@@ -36,16 +35,26 @@ public sealed class ToolCallGuardTests
 
         [KernelFunction("List"), Description("Lists an organisation's registrations.")]
         public AssistantReply List(string organisationId = "") => AssistantReply.Say($"Registrations of {organisationId}");
+
+        public int Votes { get; private set; }
+
+        [KernelFunction("Vote"), Description("Records the user's thumbs up."), PersonOnly]
+        public AssistantReply Vote()
+        {
+            Votes++;
+            return AssistantReply.Say("Thanks.");
+        }
     }
 
-    private static (Kernel Kernel, LanguageModelTurn Scope, DealsPlugin Plugin) Create(Caller caller, int maxCalls = 8)
+    private static (Kernel Kernel, LanguageModelTurn Scope, DealsPlugin Plugin) Create(Caller caller)
     {
         var catalog = new IntentCatalog(
         [
             new Intent("Deals", "Approve", "Deals", "Approve a deal registration", ["channel-manager"], [], true),
             new Intent("Deals", "List", "Deals", "List registrations", ["all"], [], true),
+            new Intent("Deals", "Vote", "Deals", "Rate an answer", ["all"], [], false),
         ]);
-        var guard = new ToolCallGuard(catalog, Options.Create(new AzureOpenAIOptions { MaxToolCallsPerTurn = maxCalls }), NullLogger<ToolCallGuard>.Instance);
+        var guard = new ToolCallGuard(catalog, NullLogger<ToolCallGuard>.Instance);
         var plugin = new DealsPlugin();
         var kernel = new Kernel();
         kernel.Plugins.AddFromObject(plugin, "Deals");
@@ -96,15 +105,26 @@ public sealed class ToolCallGuardTests
     }
 
     [Fact]
-    public async Task ModelCalls_PastTheCap_AreRefused()
+    public async Task ModelCall_PersonOnlyFunction_IsRefusedWithoutRunning_TheCardPressStillRuns()
     {
-        var (kernel, scope, _) = Create(Manager, maxCalls: 1);
+        var (kernel, _, plugin) = Create(Partner);
 
-        await kernel.InvokeAsync("Deals", "List", new KernelArguments(), TestContext.Current.CancellationToken);
-        var second = await kernel.InvokeAsync("Deals", "List", new KernelArguments(), TestContext.Current.CancellationToken);
+        var refused = await kernel.InvokeAsync("Deals", "Vote", new KernelArguments(), TestContext.Current.CancellationToken);
+        kernel.Data.Remove(LanguageModelTurn.KernelDataKey);
+        await kernel.InvokeAsync("Deals", "Vote", new KernelArguments(), TestContext.Current.CancellationToken);
 
-        Assert.StartsWith("Refused: the limit of tool calls for one turn is reached.", second.GetValue<string>());
-        Assert.True(scope.LimitReached);
+        Assert.Equal("Refused: only the user can do that, with the buttons on their own card.", refused.GetValue<string>());
+        Assert.Equal(1, plugin.Votes);
+    }
+
+    [Fact]
+    public async Task ModelCall_MarkedWriteWithoutPreview_CardFieldsAreItsArguments()
+    {
+        var (kernel, scope, _) = Create(Manager);
+
+        await kernel.InvokeAsync("Deals", "Approve", new KernelArguments { ["registrationId"] = "R-100" }, TestContext.Current.CancellationToken);
+
+        Assert.Equal([new ConfirmationFact("Registration id", "R-100")], scope.Confirmation!.Facts);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PartnerAssistant.Knowledge;
 using PartnerAssistant.Knowledge.Answering;
 using PartnerAssistant.Knowledge.Embeddings;
+using PartnerAssistant.Tests.Conversation;
 using PartnerAssistant.Tests.Infrastructure;
 
 namespace PartnerAssistant.Tests.Knowledge.Answering;
@@ -131,6 +132,20 @@ public sealed class ExtractiveAnswerDocumentTests : IAsyncLifetime
         Assert.Equal(0, counter.Texts - before);
         Assert.Equal(embeddedHere.Text, givenVector.Text);
         Assert.Contains("solution architects", givenVector.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Turn_KnowledgeQuestion_TheRouterAndTheAnswerShareOneEmbedding()
+    {
+        var chat = new AssistantChat(Services, "demo-partner", "cup-" + Guid.NewGuid().ToString("N"));
+        // The first turn also embeds the router's examples; the second shows what one question costs.
+        await chat.SendAsync("when does team sign-up for the builders cup close?");
+        var before = _counter!.Texts;
+
+        var reply = await chat.SendAsync("who judges the builders cup?");
+
+        Assert.Contains("solution architects", AssistantChat.Shown(reply), StringComparison.Ordinal);
+        Assert.Equal(1, _counter.Texts - before);
     }
 
     /// <summary>Passes every call to the real model and counts the texts it embeds.</summary>

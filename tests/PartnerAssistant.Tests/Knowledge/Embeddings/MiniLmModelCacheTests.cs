@@ -36,9 +36,35 @@ public sealed class MiniLmModelCacheTests(MiniLmFixture fixture)
 
             Assert.True(rebuilt.Built);
             Assert.False(cache.EnsureModel(fixture.Files).Built);
+            // The model, its stamp and the (empty) lock file builders take turns on; no temporary file.
             Assert.Equal(
-                [MiniLmModelCache.ModelFileName, MiniLmModelCache.ModelFileName + ".sha256"],
-                System.IO.Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+                [MiniLmModelCache.ModelFileName, MiniLmModelCache.ModelFileName + ".lock", MiniLmModelCache.ModelFileName + ".sha256"],
+                System.IO.Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task EnsureModel_SeveralProcessesStartingAtOnce_OneBuildsAndTheOthersReuseIt()
+    {
+        string folder = System.IO.Directory.CreateTempSubdirectory("minilm-race-").FullName;
+        try
+        {
+            // One cache object per "process", over one folder, all starting together.
+            using var start = new Barrier(3);
+            var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
+            {
+                var cache = new MiniLmModelCache(folder, NullLogger.Instance);
+                start.SignalAndWait(TestContext.Current.CancellationToken);
+                return cache.EnsureModel(fixture.Files);
+            })));
+
+            Assert.Equal(1, results.Count(r => r.Built));
+            using var session = new InferenceSession(results[0].ModelPath);
+            Assert.Equal(3, session.InputNames.Count);
         }
         finally
         {

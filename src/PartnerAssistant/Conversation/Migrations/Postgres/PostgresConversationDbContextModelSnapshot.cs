@@ -75,6 +75,72 @@ namespace PartnerAssistant.Conversation.Migrations.Postgres
                     b.ToTable("conversation_references", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerAssistant.Conversation.PendingConfirmationRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ArgumentsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("arguments_json");
+
+                    b.Property<long?>("ConsumedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("consumed_at_ms");
+
+                    b.Property<string>("ConversationKey")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("conversation_key");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<long>("ExpiresAtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at_ms");
+
+                    b.Property<string>("FactsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("facts_json");
+
+                    b.Property<string>("Intent")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("intent");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("PersonId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("summary");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAtMs");
+
+                    b.HasIndex("ConversationKey", "PersonId", "CreatedAtMs");
+
+                    b.ToTable("pending_confirmations", (string)null);
+                });
+
             modelBuilder.Entity("PartnerAssistant.Conversation.ProcessedActivityRow", b =>
                 {
                     b.Property<string>("Key")

@@ -70,6 +70,72 @@ namespace PartnerAssistant.Conversation.Migrations.Sqlite
                     b.ToTable("conversation_references", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerAssistant.Conversation.PendingConfirmationRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ArgumentsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("arguments_json");
+
+                    b.Property<long?>("ConsumedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("consumed_at_ms");
+
+                    b.Property<string>("ConversationKey")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conversation_key");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<long>("ExpiresAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at_ms");
+
+                    b.Property<string>("FactsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("facts_json");
+
+                    b.Property<string>("Intent")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("intent");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("PersonId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAtMs");
+
+                    b.HasIndex("ConversationKey", "PersonId", "CreatedAtMs");
+
+                    b.ToTable("pending_confirmations", (string)null);
+                });
+
             modelBuilder.Entity("PartnerAssistant.Conversation.ProcessedActivityRow", b =>
                 {
                     b.Property<string>("Key")

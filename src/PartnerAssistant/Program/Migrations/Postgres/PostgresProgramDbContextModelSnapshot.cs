@@ -248,6 +248,26 @@ namespace PartnerAssistant.PartnerProgram.Migrations.Postgres
                     b.ToTable("program_course_assignments", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerAssistant.PartnerProgram.CustomerLifetime", b =>
+                {
+                    b.Property<string>("CustomerKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("customer_key");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer")
+                        .HasColumnName("month");
+
+                    b.Property<long>("LifetimeCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lifetime_cents");
+
+                    b.HasKey("CustomerKey", "Month");
+
+                    b.ToTable("program_customer_lifetime", (string)null);
+                });
+
             modelBuilder.Entity("PartnerAssistant.PartnerProgram.CustomerRevenue", b =>
                 {
                     b.Property<long>("Id")
@@ -908,6 +928,11 @@ namespace PartnerAssistant.PartnerProgram.Migrations.Postgres
                         {
                             Name = "ledger_audit_id",
                             NextValue = 0L
+                        },
+                        new
+                        {
+                            Name = "revenue_id",
+                            NextValue = 0L
                         });
                 });
 
@@ -1094,6 +1119,28 @@ namespace PartnerAssistant.PartnerProgram.Migrations.Postgres
                     b.ToTable("program_psat_surveys", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerAssistant.PartnerProgram.RevenueCustomer", b =>
+                {
+                    b.Property<string>("CustomerKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("customer_key");
+
+                    b.Property<long?>("DealCustomerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("deal_customer_id");
+
+                    b.Property<int>("FirstMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("first_month");
+
+                    b.HasKey("CustomerKey");
+
+                    b.HasIndex("DealCustomerId");
+
+                    b.ToTable("program_revenue_customers", (string)null);
+                });
+
             modelBuilder.Entity("PartnerAssistant.PartnerProgram.TierEvaluation", b =>
                 {
                     b.Property<long>("Id")
@@ -1229,6 +1276,10 @@ namespace PartnerAssistant.PartnerProgram.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("fingerprint");
+
+                    b.Property<bool>("FirstOfCustomer")
+                        .HasColumnType("boolean")
+                        .HasColumnName("first_of_customer");
 
                     b.Property<bool>("HasPartnerTouch")
                         .HasColumnType("boolean")

@@ -235,6 +235,26 @@ namespace PartnerAssistant.PartnerProgram.Migrations.Sqlite
                     b.ToTable("program_course_assignments", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerAssistant.PartnerProgram.CustomerLifetime", b =>
+                {
+                    b.Property<string>("CustomerKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_key");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("month");
+
+                    b.Property<long>("LifetimeCents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lifetime_cents");
+
+                    b.HasKey("CustomerKey", "Month");
+
+                    b.ToTable("program_customer_lifetime", (string)null);
+                });
+
             modelBuilder.Entity("PartnerAssistant.PartnerProgram.CustomerRevenue", b =>
                 {
                     b.Property<long>("Id")
@@ -877,6 +897,11 @@ namespace PartnerAssistant.PartnerProgram.Migrations.Sqlite
                         {
                             Name = "ledger_audit_id",
                             NextValue = 0L
+                        },
+                        new
+                        {
+                            Name = "revenue_id",
+                            NextValue = 0L
                         });
                 });
 
@@ -1057,6 +1082,28 @@ namespace PartnerAssistant.PartnerProgram.Migrations.Sqlite
                     b.ToTable("program_psat_surveys", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerAssistant.PartnerProgram.RevenueCustomer", b =>
+                {
+                    b.Property<string>("CustomerKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_key");
+
+                    b.Property<long?>("DealCustomerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deal_customer_id");
+
+                    b.Property<int>("FirstMonth")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_month");
+
+                    b.HasKey("CustomerKey");
+
+                    b.HasIndex("DealCustomerId");
+
+                    b.ToTable("program_revenue_customers", (string)null);
+                });
+
             modelBuilder.Entity("PartnerAssistant.PartnerProgram.TierEvaluation", b =>
                 {
                     b.Property<long>("Id")
@@ -1188,6 +1235,10 @@ namespace PartnerAssistant.PartnerProgram.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("fingerprint");
+
+                    b.Property<bool>("FirstOfCustomer")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_of_customer");
 
                     b.Property<bool>("HasPartnerTouch")
                         .HasColumnType("INTEGER")

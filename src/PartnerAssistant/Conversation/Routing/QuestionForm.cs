@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+
+namespace PartnerAssistant.Conversation.Routing;
+
+/// <summary>How a message is put: a question about how something works, a request about one's own data, an imperative.</summary>
+public sealed record UtteranceForm(bool AsksHowItWorks, bool RefersToOwnData, bool IsImperative, bool AboutAttachment = false)
+{
+    /// <summary>A question about how the program works that names none of the caller's own things:
+    /// the knowledge base answers it, whichever action's topic it is on.</summary>
+    public bool IsPolicyQuestion => AsksHowItWorks && !RefersToOwnData && !IsImperative && !AboutAttachment;
+
+    /// <summary>Both at once ("our registration got rejected, why would that happen"): the knowledge base answers
+    /// the question and the action is offered as a button.</summary>
+    public bool IsMixed => AsksHowItWorks && RefersToOwnData && !IsImperative && !AboutAttachment;
+}
+
+/// <summary>
+/// Tells questions about how the program works from requests about one's own data and imperatives, by the
+/// words people use for each: "how long…", "what do I need…", "when does…", "can I…", "what happens if…"
+/// ask how something works; "my", "our", "show", "register", "approve" ask for an action. The conversation
+/// router uses it to send a policy question on a deal, MDF, tier, survey or onboarding topic to the
+/// knowledge base even when an action's examples are closer in wording.
+/// </summary>
+public static partial class QuestionForm
+{
+    public static UtteranceForm Of(string text)
+    {
+        var lower = Normalise(text);
+        var body = AskingFor().Replace(Lead().Replace(lower, ""), "");
+        // A question can follow a remark: "we're silver right now - what extra do we get…", "our registration got rejected, why…".
+        var asks = Clauses().Split(body).Select(c => AskingFor().Replace(Lead().Replace(c.Trim(), ""), ""))
+            .Any(c => HowItWorks().IsMatch(c) || Conditional().IsMatch(c) || Definition().IsMatch(c));
+        return new UtteranceForm(asks, OwnData().IsMatch(lower), Imperative().IsMatch(body), Attachment().IsMatch(lower));
+    }
+
+    private static string Normalise(string text) =>
+        Regex.Replace(text.ToLowerInvariant().Replace('’', '\'').Replace("what's ", "what is ", StringComparison.Ordinal), @"\s+", " ").Trim();
+
+    // Words in front that do not change what is asked.
+    [GeneratedRegex(@"^(?:(?:and|also|so|ok|okay|oh|well|but|like|hey|hi|hello|cool|thanks|thx|great|right|now|just|then|quick question|question)[,:;!.]?\s+)+")]
+    private static partial Regex Lead();
+
+    // "what does the sticker in this photo say": a question about a file the user sent is a request to read it.
+    [GeneratedRegex(@"\b(?:this|these|the attached|attached)\s+(?:\w+\s+)?(?:photo|picture|image|label|sticker|file|recording|audio|clip|document|doc|playbook|guide|nameplate|wav)s?\b")]
+    private static partial Regex Attachment();
+
+    [GeneratedRegex(@"\s+[-–—]\s+|[,;:]\s+")]
+    private static partial Regex Clauses();
+
+    // "what is ROPI?", "what's co-sell": a term to explain.
+    [GeneratedRegex(@"^what(?:'s| is| are) (?:a |an )?[a-z][\w-]*(?: [a-z][\w-]*)?\??$")]
+    private static partial Regex Definition();
+
+    // "tell me how…", "I was wondering whether…": what follows is the question.
+    [GeneratedRegex(@"^(?:(?:can|could) you )?(?:please )?(?:tell me|explain|do you know|i'd like to know|i want to know|i'd like to understand|i wonder|i was wondering|any idea)\s+(?:(?:whether|if)\s+|(?=how|what|when|why|who|which))")]
+    private static partial Regex AskingFor();
+
+    [GeneratedRegex(@"^(?:how (?:long|far ahead|far in advance|early|soon|quickly|fast|often|many days|many weeks|much time|much notice|are .{1,40} (?:calculated|decided|chosen|worked out|measured|resolved|set|split|shared|credited|reviewed|approved|re-?evaluated)|is .{1,40} (?:calculated|decided|chosen|worked out|measured|resolved|set|split|shared|credited|reviewed|approved|re-?evaluated)|does .{1,60} work|do .{1,60} work|does (?:a|an|the) |do (?:i|we|you|partners|new partners) (?:ask|request|get|avoid|become|apply|extend|claim|register|earn|qualify|find|submit|know)|can (?:i|a|an|we) |should)"
+        + @"|how many (?!more\b)(?:[\w-]+ ){1,3}(?:are|is|does|do|must|should|can|will)\b|what(?:'s| is| are) in (?:a|an|the) |what (?:is|are) the [\w -]{2,40} for\??$|what (?:do|does) (?:a|an|the) [\w -]{2,40} do\b"
+        + @"|what (?:do|does|would) (?:i|we|you|a|an|the|partners?|new partners) (?:need|have to|must)|what (?:info|information|details|documents|data|evidence|proof|paperwork|fields) (?:do|does|should|must|is needed|are needed|is required|are required)\b|what (?:do|does) (?:you|northbeam|the team|the channel team) do with|how much of (?:a|an|the) |how much (?:gets?|is|are) (?:reimbursed|paid|refunded|covered|accrued)|how much [\w-]+ (?:does|do) (?:a|an|the|each) |what happens|what should (?:a|an|the|i|we|partners?) |what (?:would|does|do|will) [\w -]{1,30} (?:give|bring|offer|add)\b|what (?:benefits|perks|discounts?|rebates?) |how (?:the|a|an) [\w -]{2,40}|what (?:are|is) the (?:[\w-]+ ){0,2}(?:rules?|requirements?|steps?|criteria|benefits?|conditions|process|policy|deadline|difference|scale|minimum|maximum|limit|discount|rebate|share)|what counts|what kind of|what sort of|what extra|what share|what percentage|what discount|what (?:do|does) .{1,40} (?:get|mean|cover|say|give|require|entail)|what is (?:a|an) |what's (?:a|an) |what does it take|which (?:certification|course|courses|exam|exams|partner types?)"
+        + @"|when (?:does|do|is|are|will|should|must|can|would) |when's "
+        + @"|(?:can|could|may|must|should) (?:i|a|an|the|partners?|northbeam|resellers?|integrators?) "
+        + @"|(?:do|does) (?:i|we|you|partners?|registrations?|answering|marketplace) |(?:do|does) (?:a|an|the) [^?]*\?$|is there (?:a|an|any) |are there |is (?:co-?sell|mdf|a registration|protection|the approval|approval) "
+        + @"|who (?:decides|approves|can|should|signs|gets|has to|must|is responsible|reviews|pays)|why |how do i |how do you |how does |how are (?:ties|conflicts)|what if (?:two|a|another|the customer|onboarding)|if (?:two|a|another|the customer|our revenue|we miss))")]
+    private static partial Regex HowItWorks();
+
+    // "what happens to X if …", "if two partners register the same customer who gets it", "can we still register X if Y got there first?".
+    [GeneratedRegex(@"^(?:if|what happens (?:to|if|when|once)) .{3,}|^(?:can|could|may|should|do|does|is|are|will|would) [^?]{3,60}\b(?:if|when) (?:two|a|an|another|someone|somebody|the|they|he|she|it|[\w-]+ (?:already|has|have|had))\b")]
+    private static partial Regex Conditional();
+
+    [GeneratedRegex(@"\b(?:my|our|mine|ours)\s+(?:\w+\s+){0,2}(?:registrations?|regs?|deals?|pipeline|balance|budget|funds?|mdf|requests?|claims?|tier|scorecard|standing|onboarding|checklist|gateways?|survey|certifications?|revenue|status|profile|role|opportunit(?:y|ies)|queue|agreement|attestations?|dpa|contract|courses?|training|certificates?)\b"
+
+        + @"|\b(?:do|have|did) we (?:have|hold|own|got)\b|\bwe(?:'ve| have) (?:got|registered|submitted|requested|filed)\b|\b(?:how (?:far|close) are we|are we (?:missing|short)|we(?:'re| are) (?:still )?(?:missing|short))\b")]
+    private static partial Regex OwnData();
+
+    [GeneratedRegex(@"^(?:(?:we|i)(?:'d| would) like (?:some|a|an|the|more)\b|(?:we|i) (?:need|want) (?:some|a|an|more|the)\b)|^(?:please |pls |plz |(?:can|could|would|will) you (?:please )?|i (?:want|need|would like|'d like) (?:you )?to |i'd like to |let me |lemme |gimme |give me )*"
+        + @"(?:show|list|give|get|pull|open|register|submit|approve|reject|decline|deny|extend|claim|mark|record|log|add|upload|attach|run|start|kick|evaluate|re-?evaluate|confirm|hold|invite|onboard|retire|reindex|re-index|rebuild|check|score|rate|predict|estimate|take|fill|answer|read|scan|detect|request|display|bring|close|set|send|pay|file|put|remove|delete|publish|ingest|tell me|find|look up|split|compare|rerun|re-run|recompute|refresh|leave|keep|sign|tick|nuke|bin|accept|grant|refuse|postpone|unpublish|archive|drop|transcribe|extract|ocr)\b")]
+    private static partial Regex Imperative();
+}

@@ -1,0 +1,106 @@
+using System.Text.RegularExpressions;
+
+namespace PartnerAssistant.Conversation.Routing;
+
+/// <summary>A message split into the questions and requests it carries.</summary>
+/// <param name="Parts">Each question or request, in order, without the filler that joined them.</param>
+/// <param name="Lead">A general question the parts only spell out ("what are the rules? like how long…"): not
+/// answered on its own, but the context the parts are read in.</param>
+public sealed record SplitMessage(IReadOnlyList<string> Parts, string? Lead);
+
+/// <summary>
+/// Splits a message that asks two or three things ("show my registrations, and also how much MDF do we
+/// have left?") at question marks, semicolons, sentence ends and at "and"/"also" in front of a new
+/// question or request, so each is routed and answered with its own sources. A clause that only spells
+/// out the one before it ("… like how long is it protected") replaces that one. Greetings and thanks
+/// between questions are dropped.
+/// </summary>
+public static partial class QuestionSplitter
+{
+    public const int MaxParts = 3;
+
+    public static SplitMessage Split(string text)
+    {
+        var pieces = new List<string>();
+        foreach (var sentence in SentenceEnd().Split(text.Trim()))
+        {
+            pieces.AddRange(AtJoints(sentence));
+        }
+
+        var parts = new List<string>();
+        string? lead = null;
+        foreach (var piece in pieces.Select(p => p.Trim(' ', ',', ';', '\n', '\r', '\t')).Where(p => p.Length > 0))
+        {
+            var elaborates = Elaboration().IsMatch(piece);
+            var part = Filler().Replace(Elaboration().Replace(piece, ""), "").Trim(' ', ',');
+            if (part.Length == 0 || (Courtesy().IsMatch(part) && pieces.Count > 1))
+            {
+                continue;
+            }
+
+            if (elaborates && parts.Count > 0)
+            {
+                lead = parts[^1];
+                parts.RemoveAt(parts.Count - 1);
+            }
+
+            // A fragment of one or two words is part of its neighbour, not a question of its own.
+            if (parts.Count > 0 && Words(part) < 3 && !part.EndsWith('?'))
+            {
+                parts[^1] += " " + part;
+                continue;
+            }
+
+            parts.Add(part);
+        }
+
+        if (parts.Count == 0)
+        {
+            return new SplitMessage([text.Trim()], null);
+        }
+
+        while (parts.Count > MaxParts)
+        {
+            parts[^2] += " " + parts[^1];
+            parts.RemoveAt(parts.Count - 1);
+        }
+
+        return new SplitMessage(parts, lead);
+    }
+
+    private static int Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+
+    /// <summary>A sentence cut at "and"/"also" before a new question, where both sides have three words or more
+    /// ("how many questions are in the PSAT survey and what scale" stays whole).</summary>
+    private static IEnumerable<string> AtJoints(string sentence)
+    {
+        var start = 0;
+        foreach (Match joint in Joint().Matches(sentence))
+        {
+            if (Words(sentence[start..joint.Index]) >= 3 && Words(sentence[(joint.Index + joint.Length)..]) >= 3)
+            {
+                yield return sentence[start..joint.Index];
+                start = joint.Index + joint.Length;
+            }
+        }
+
+        yield return sentence[start..];
+    }
+
+    // After "?", ";", a line break, or ". " before a new sentence.
+    [GeneratedRegex(@"(?<=\?)\s+|;\s*|\n+|(?<=[a-z0-9)]\.)\s+(?=[A-Za-z])")]
+    private static partial Regex SentenceEnd();
+
+    // ", and also", "and also", ", also", and "and" / ", and" before a question word or a request.
+    [GeneratedRegex(@",?\s+and\s+also\s+|,\s+also,?\s+|,?\s+(?:and|plus)\s+(?=(?:what|what's|how|when|where|who|which|why|can|could|is|are|do|does|will|would|should|tell me|show|list|give me|by when|if)\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex Joint();
+
+    [GeneratedRegex(@"^(?:like|e\.g\.|eg|for example|for instance|such as|i\.e\.|specifically|in particular)[,:]?\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex Elaboration();
+
+    [GeneratedRegex(@"^(?:(?:and|also|plus|then|so|ok|okay|cool|great|thanks|thank you|thx|but)[,:!.]?\s+)+", RegexOptions.IgnoreCase)]
+    private static partial Regex Filler();
+
+    [GeneratedRegex(@"^(?:thanks|thank you|thx|ty|cheers|ok|okay|cool|great|hi|hello|hey|hiya)[!. ]*$", RegexOptions.IgnoreCase)]
+    private static partial Regex Courtesy();
+}

@@ -1,0 +1,67 @@
+using PartnerAssistant.Conversation.Routing;
+
+namespace PartnerAssistant.Tests.Conversation.Routing;
+
+/// <summary>
+/// The offline front door's accuracy on the conversation test set: every utterance planned as the host plans
+/// free text (spelling, splitting, follow-ups, questions versus actions, entities), for the demo person it names.
+/// The test half was written before any tuning and nothing was fitted to it; its figure is the published one.
+/// The tuning half (tuning.yaml, and tuning-2.yaml: the first test half, which became tuning data once its misses
+/// were seen) is what examples, rules and thresholds were fitted to, so its figure is optimistic.
+/// </summary>
+public sealed class ConversationRouterAccuracyTests(ConversationSet set, ITestOutputHelper output) : IClassFixture<ConversationSet>
+{
+    /// <summary>The target, met by the tuning half.</summary>
+    private const double Target = 0.95;
+
+    /// <summary>The test half does not meet the target: 86.9 % when first run (2026-12-07, docs/benchmarks.md). This floor
+    /// only catches a change that makes it worse; it was set after that run and is no claim about the router.</summary>
+    private const double TestHalfFloor = 0.85;
+
+    [Fact]
+    public async Task PlanAsync_TestHalf_StaysAtOrAboveItsFirstMeasuredAccuracy()
+    {
+        var accuracy = await ReportAsync("test", "test");
+
+        Assert.True(accuracy >= TestHalfFloor, $"test-half accuracy {accuracy:P1} fell under {TestHalfFloor:P0} (misses in the test output)");
+    }
+
+    [Fact]
+    public async Task PlanAsync_TuningHalf_RunsTheExpectedIntentsForAtLeast95Percent()
+    {
+        var accuracy = await ReportAsync("tuning", "tuning", "tuning-2");
+
+        Assert.True(accuracy >= Target, $"tuning-half accuracy {accuracy:P1} is under {Target:P0} (misses in the test output)");
+    }
+
+    private async Task<double> ReportAsync(string half, params string[] files)
+    {
+        var cases = files.SelectMany(ConversationSet.Load).ToList();
+        Assert.True(cases.Count >= 150, $"the {half} half has only {cases.Count} utterances");
+        var outcomes = new List<ConversationOutcome>();
+        foreach (var testCase in cases)
+        {
+            outcomes.Add(await set.RouteAsync(testCase, TestContext.Current.CancellationToken));
+        }
+
+        var accuracy = outcomes.Count(o => o.Right) / (double)outcomes.Count;
+        var alone = 0;
+        foreach (var testCase in cases)
+        {
+            alone += await set.RouteAloneAsync(testCase, TestContext.Current.CancellationToken) ? 1 : 0;
+        }
+
+        output.WriteLine($"Conversation router, {half} half: {accuracy:P1} of {outcomes.Count} utterances (the intent router alone, on the raw text: {alone / (double)cases.Count:P1})");
+        foreach (var kind in outcomes.GroupBy(o => o.Case.Kind).OrderBy(g => g.Key))
+        {
+            output.WriteLine($"  {kind.Key,-14} {kind.Count(o => o.Right)}/{kind.Count()}");
+        }
+
+        foreach (var miss in outcomes.Where(o => !o.Right))
+        {
+            output.WriteLine("  miss: " + miss.Describe());
+        }
+
+        return accuracy;
+    }
+}

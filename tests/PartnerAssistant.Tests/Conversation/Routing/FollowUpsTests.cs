@@ -1,0 +1,48 @@
+using PartnerAssistant.Conversation;
+using PartnerAssistant.Conversation.Routing;
+
+namespace PartnerAssistant.Tests.Conversation.Routing;
+
+public sealed class FollowUpsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+
+    private static readonly AssistantVocabulary Vocabulary = new VocabularyBuilder()
+        .AddPartner("Keystone Integration Group").AddPartner("Harbor Managed Services")
+        .AddCustomer("Contoso Ltd").AddCustomer("Woodgrove Bank")
+        .Build();
+
+    [Theory]
+    [InlineData("what do Silver partners get?", "what about Gold?", "what do Gold partners get?")]
+    [InlineData("show the tier scorecard for Keystone", "and for Harbor?", "show the tier scorecard for Harbor")]
+    [InlineData("who is working on Contoso?", "what about Woodgrove Bank?", "who is working on Woodgrove Bank?")]
+    [InlineData("PSAT results for MSPs", "and for resellers?", "PSAT results for resellers")]
+    [InlineData("status of DR-1042", "extend it please", "extend DR-1042 please")]
+    [InlineData("what's the status of DR-1022?", "how likely is it to close?", "how likely is DR-1022 to close?")]
+    [InlineData("status of DR-1042", "what are its odds?", "what are DR-1042's odds?")]
+    [InlineData("how long is a deal registration protected?", "and can it be extended?", "can the deal registration protection be extended?")]
+    [InlineData("how far ahead do we have to request MDF?", "and the claim deadline?", "the claim deadline (MDF)")]
+    public void Resolve_FollowUp_IsReadAgainstThePreviousQuestion(string previous, string followUp, string expected)
+    {
+        var resolved = FollowUps.Resolve(followUp, new TurnContext(previous, "Knowledge.Ask", Now), Vocabulary);
+
+        Assert.Equal(expected, resolved?.Text);
+    }
+
+    [Theory]
+    [InlineData("how much MDF do we have left?")]
+    [InlineData("what is the status of DR-1028")]
+    [InlineData("who is working on Woodgrove Bank?")]
+    public void Resolve_QuestionThatStandsOnItsOwn_IsLeftAlone(string text) =>
+        Assert.Null(FollowUps.Resolve(text, new TurnContext("what do Silver partners get?", "Knowledge.Ask", Now), Vocabulary));
+
+    [Fact]
+    public void Previous_OlderThanTheWindow_IsForgotten()
+    {
+        var state = new ConversationState();
+        FollowUps.Remember(state, new TurnContext("what do Silver partners get?", "Knowledge.Ask", Now));
+
+        Assert.NotNull(FollowUps.Previous(state, Now.AddMinutes(29), TimeSpan.FromMinutes(30)));
+        Assert.Null(FollowUps.Previous(state, Now.AddMinutes(31), TimeSpan.FromMinutes(30)));
+    }
+}

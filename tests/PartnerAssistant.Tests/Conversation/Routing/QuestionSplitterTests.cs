@@ -1,0 +1,43 @@
+using PartnerAssistant.Conversation.Routing;
+
+namespace PartnerAssistant.Tests.Conversation.Routing;
+
+public sealed class QuestionSplitterTests
+{
+    [Theory]
+    [InlineData("what's the status of DR-1028? and what happens when protection ends", "what's the status of DR-1028?", "what happens when protection ends")]
+    [InlineData("show my registrations, and also how much MDF do we have left?", "show my registrations", "how much MDF do we have left?")]
+    [InlineData("which gateways are up and which models are on store-12?", "which gateways are up", "which models are on store-12?")]
+    [InlineData("review queue please; and how long do I have to decide?", "review queue please", "how long do I have to decide?")]
+    public void Split_TwoQuestions_AreTwoParts(string message, string first, string second)
+    {
+        var split = QuestionSplitter.Split(message);
+
+        Assert.Equal([first, second], split.Parts);
+        Assert.Null(split.Lead);
+    }
+
+    [Theory]
+    [InlineData("what do gold and platinum partners get")]
+    [InlineData("register a deal for Contoso, Azure migration, about 250k, closing in March")]
+    [InlineData("approve DR-1042 because roles co-exist and the customer confirmed")]
+    public void Split_OneQuestion_StaysWhole(string message) =>
+        Assert.Equal([message], QuestionSplitter.Split(message).Parts);
+
+    [Fact]
+    public void Split_ClausesSpellingOutTheQuestionBefore_ReplaceItAndKeepItAsTheLead()
+    {
+        var split = QuestionSplitter.Split("what are the rules for registering a deal? like how long is it protected and can it be extended");
+
+        Assert.Equal(["how long is it protected", "can it be extended"], split.Parts);
+        Assert.Equal("what are the rules for registering a deal?", split.Lead);
+    }
+
+    [Fact]
+    public void Split_ThanksBetweenQuestions_IsDropped() =>
+        Assert.Equal(["how long till protection kicks in after I submit?"], QuestionSplitter.Split("thx, and how long till protection kicks in after I submit?").Parts);
+
+    [Fact]
+    public void Split_MoreThanThreeQuestions_KeepsThreeParts() =>
+        Assert.Equal(3, QuestionSplitter.Split("what is MDF? what is PSAT? what is ROPI? what is RoE-1?").Parts.Count);
+}
