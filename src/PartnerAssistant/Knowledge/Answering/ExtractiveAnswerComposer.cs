@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -50,16 +51,50 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
     private const double SamePassageBonus = 0.2;
     private const double NeighbourBonus = 0.04;
 
-    private sealed class Candidate(int passage, int number, PassageCut cut, PassageSentence unit, float[] vector)
+    /// <summary>What a unit says whatever the question: its words, the kinds of fact it carries, whether it
+    /// is boilerplate, and its text normalised for spotting repeats.</summary>
+    private sealed record UnitFacts(IReadOnlySet<string> Stems, AnswerKind Carries, bool Boilerplate, string Key)
+    {
+        public static UnitFacts Of(PassageCut cut, PassageSentence unit) => new(
+            QuestionAsks.Stems(PassageSentences.WordsOf(cut.Units, unit)),
+            QuestionAsks.Carries(unit.Text),
+            BoilerplatePattern().IsMatch(unit.Text),
+            NormalizedText().Replace(unit.Text.ToLowerInvariant(), ""));
+    }
+
+    /// <summary>Passages whose units' facts stay in memory (as the sentence vectors do); beyond that the
+    /// cache starts over. Reading them costs more than scoring, so each passage is read once.</summary>
+    private const int CachedPassages = SentenceVectors.CachedPassages;
+
+    private readonly ConcurrentDictionary<(Guid ChunkId, string Fingerprint), UnitFacts[]> _facts = new();
+
+    private UnitFacts[] FactsOf(PassageCut cut)
+    {
+        if (_facts.TryGetValue((cut.ChunkId, cut.Fingerprint), out var known))
+        {
+            return known;
+        }
+
+        if (_facts.Count >= CachedPassages)
+        {
+            _facts.Clear();
+        }
+
+        return _facts[(cut.ChunkId, cut.Fingerprint)] = cut.Units.Select(unit => UnitFacts.Of(cut, unit)).ToArray();
+    }
+
+    private sealed class Candidate(int passage, int number, PassageCut cut, PassageSentence unit, float[] vector, UnitFacts facts)
     {
         public int Passage { get; } = passage;
         public int Number { get; } = number;
         public PassageCut Cut { get; } = cut;
         public PassageSentence Unit { get; } = unit;
         public float[] Vector { get; } = vector;
-        public HashSet<string> Stems { get; } = QuestionAsks.Stems(PassageSentences.WordsOf(cut.Units, unit));
-        public AnswerKind Carries { get; } = QuestionAsks.Carries(unit.Text);
-        public bool Boilerplate { get; } = BoilerplatePattern().IsMatch(unit.Text);
+
+        // A copy: an FAQ answer takes on its question's words for this question only.
+        public HashSet<string> Stems { get; } = new(facts.Stems, StringComparer.Ordinal);
+        public AnswerKind Carries { get; } = facts.Carries;
+        public bool Boilerplate { get; } = facts.Boilerplate;
         public bool Item => Unit.Kind is SentenceKind.ListItem or SentenceKind.TableRow;
         public double Meaning { get; set; }
 
@@ -67,7 +102,7 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
         public bool Focused { get; set; }
         public double[] PerAsk { get; set; } = [];
         public double Best => PerAsk.Max();
-        public string Key => NormalizedText().Replace(Unit.Text.ToLowerInvariant(), "");
+        public string Key { get; } = facts.Key;
     }
 
     public async Task<ComposedAnswer> ComposeAsync(Retrieval retrieval, IReadOnlyList<NumberedPassage> passages, CancellationToken cancellationToken)
@@ -84,9 +119,10 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var p = 0; p < read.Count; p++)
         {
+            var facts = FactsOf(cuts[p]);
             foreach (var unit in cuts[p].Units)
             {
-                var candidate = new Candidate(p, read[p].Number, cuts[p], unit, vectors[p][unit.Index]);
+                var candidate = new Candidate(p, read[p].Number, cuts[p], unit, vectors[p][unit.Index], facts[unit.Index]);
                 // Split passages repeat their neighbour's last sentences; a sentence counts once.
                 if (seen.Add(candidate.Key))
                 {
