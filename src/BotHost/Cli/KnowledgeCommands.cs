@@ -8,7 +8,7 @@ using PartnerAssistant.Knowledge.Evaluation;
 
 namespace BotHost.Cli;
 
-/// <summary><c>knowledge ingest | search | sources | add | retire | reindex | unanswered | eval</c>: the enablement knowledge base.</summary>
+/// <summary><c>knowledge ingest | search | sources | add | retire | reindex | unanswered | eval | eval-answers</c>: the enablement knowledge base.</summary>
 internal static class KnowledgeCommands
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -183,6 +183,25 @@ internal static class KnowledgeCommands
             return 0;
         }, ct));
 
+        var answerSet = new Option<string?>("--questions") { Description = "The answer-quality set (default: tests/Evaluation/knowledge-answers.json in the repository)." };
+        var split = new Option<string>("--split") { Description = "Which half: 'tuning' (default), 'test' (report only; never tune on it) or 'all'.", DefaultValueFactory = _ => "tuning" };
+        var verbose = new Option<bool>("--verbose") { Description = "Print every question's answer, not only the misses." };
+        var evalAnswers = new Command("eval-answers", "Measure the answers: key fact present, fact recall against a reference, beside the first-90-words and oracle baselines, and abstention on out-of-scope questions.") { answerSet, split, verbose, json };
+        evalAnswers.SetAction((parse, ct) => AdminCommandLine.RunAsync(async (services, token) =>
+        {
+            var half = parse.GetValue(split)!;
+            if (half is not ("tuning" or "test" or "all"))
+            {
+                throw new CommandException("--split must be 'tuning', 'test' or 'all'.", 2);
+            }
+
+            var path = parse.GetValue(answerSet) ?? PartnerAssistant.Hosting.AssetLocator.Find("tests/Evaluation/knowledge-answers.json")
+                ?? throw new CommandException("No answer set found; pass --questions <file>.", 2);
+            var result = await services.GetRequiredService<AnswerEvaluation>().RunAsync(AnswerEvaluation.LoadQuestions(path), half, token);
+            Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(result, Json) : result.Render(parse.GetValue(verbose)));
+            return 0;
+        }, ct));
+
         knowledge.Subcommands.Add(ingest);
         knowledge.Subcommands.Add(search);
         knowledge.Subcommands.Add(sources);
@@ -191,6 +210,7 @@ internal static class KnowledgeCommands
         knowledge.Subcommands.Add(reindex);
         knowledge.Subcommands.Add(unanswered);
         knowledge.Subcommands.Add(eval);
+        knowledge.Subcommands.Add(evalAnswers);
         return knowledge;
     }
 

@@ -31,7 +31,9 @@ public sealed class AssistantTurn(Caller caller, ITurnContext context, string ut
     /// <summary>The sentence embedding the router computed this turn for a text it routed (its names masked, see
     /// <see cref="Routing.NameMasker"/>), so the knowledge base can search with it instead of embedding the same
     /// question again; null when the router embedded no such text.</summary>
-    public ReadOnlyMemory<float>? EmbeddingOf(string text) => _embeddings.TryGetValue(text, out var vector) ? vector : null;
+    public ReadOnlyMemory<float>? EmbeddingOf(string text) =>
+        // The cast matters: a bare null would convert to an empty ReadOnlyMemory (through its float[] conversion), not to "none".
+        _embeddings.TryGetValue(text, out var vector) ? vector : (ReadOnlyMemory<float>?)null;
 
     /// <summary>Keeps the router's embedding of a text for the rest of the turn.</summary>
     public void RememberEmbedding(string text, ReadOnlyMemory<float> vector)

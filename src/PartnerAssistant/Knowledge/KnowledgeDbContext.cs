@@ -6,8 +6,9 @@ namespace PartnerAssistant.Knowledge;
 /// <summary>
 /// What the enablement team curates and learns, shared by every replica: the document registry
 /// (each document's text and metadata, review date, retired flag), uploads waiting for an
-/// editor's confirmation, the questions asked, and the feedback on answers. Vectors live in the
-/// vector store, never here.
+/// editor's confirmation, the questions asked, and the feedback on answers. Passage vectors live
+/// in the vector store; the sentence vectors extractive answers quote from live here, beside the
+/// store rather than in it, so every store (and every replica) shares them unchanged.
 /// </summary>
 public class KnowledgeDbContext(DbContextOptions options) : DbContext(options)
 {
@@ -18,6 +19,7 @@ public class KnowledgeDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<KnowledgeQuestionRow> Questions => Set<KnowledgeQuestionRow>();
     public DbSet<KnowledgeFeedbackRow> Feedback => Set<KnowledgeFeedbackRow>();
     public DbSet<KnowledgeCollectionRow> Collections => Set<KnowledgeCollectionRow>();
+    public DbSet<KnowledgeSentenceVectorsRow> SentenceVectors => Set<KnowledgeSentenceVectorsRow>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -94,6 +96,19 @@ public class KnowledgeDbContext(DbContextOptions options) : DbContext(options)
             feedback.HasIndex(f => f.QuestionId);
             feedback.HasIndex(f => f.CreatedAtMs);
             feedback.HasOne<KnowledgeQuestionRow>().WithMany().HasForeignKey(f => f.QuestionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<KnowledgeSentenceVectorsRow>(sentences =>
+        {
+            sentences.ToTable("knowledge_sentence_vectors");
+            sentences.HasKey(s => s.ChunkId);
+            sentences.Property(s => s.ChunkId).HasColumnName("chunk_id");
+            sentences.Property(s => s.Collection).HasColumnName("collection").HasMaxLength(64);
+            sentences.Property(s => s.Source).HasColumnName("source").HasMaxLength(400);
+            sentences.Property(s => s.ContentHash).HasColumnName("content_hash").HasMaxLength(64);
+            sentences.Property(s => s.Fingerprint).HasColumnName("fingerprint").HasMaxLength(32);
+            sentences.Property(s => s.Count).HasColumnName("count");
+            sentences.Property(s => s.Vectors).HasColumnName("vectors");
+            sentences.HasIndex(s => new { s.Collection, s.Source });
         });
     }
 }
@@ -205,6 +220,29 @@ public sealed class KnowledgeFeedbackRow
     public bool Helpful { get; set; }
     public string? Reason { get; set; }
     public long CreatedAtMs { get; set; }
+}
+
+/// <summary>
+/// The vectors of one passage's sentences (<see cref="Answering.PassageSentences"/>), computed at
+/// ingest so an answer only embeds the question. Keyed by the passage id, which already encodes the
+/// collection, the document, its content hash and the passage's position.
+/// </summary>
+public sealed class KnowledgeSentenceVectorsRow
+{
+    public Guid ChunkId { get; set; }
+    public required string Collection { get; set; }
+    public required string Source { get; set; }
+    public required string ContentHash { get; set; }
+
+    /// <summary>The cut the vectors belong to (<see cref="Answering.PassageSentences.Fingerprint"/>).</summary>
+    public required string Fingerprint { get; set; }
+
+    /// <summary>How many sentences; <see cref="Vectors"/> holds that many vectors one after another.</summary>
+    public int Count { get; set; }
+
+    /// <summary>The vectors as IEEE half-precision floats, little-endian: half the bytes of single
+    /// precision, and the cosine of unit vectors changes in the third decimal at most.</summary>
+    public byte[] Vectors { get; set; } = [];
 }
 
 public sealed class SqliteKnowledgeDbContext(DbContextOptions<SqliteKnowledgeDbContext> options) : KnowledgeDbContext(options);

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PartnerAssistant.Knowledge.Answering;
 using PartnerAssistant.Knowledge.Documents;
 using PartnerAssistant.Knowledge.Stores;
 
@@ -14,10 +15,13 @@ namespace PartnerAssistant.Knowledge;
 /// <summary>What one ingestion run did.</summary>
 public sealed record IngestReport(string Collection, int Added, int Updated, int Unchanged, int Removed, int ChunksEmbedded, TimeSpan Elapsed, IReadOnlyList<string> Problems)
 {
+    /// <summary>Sentences embedded for extractive answers (those of changed passages, and of unchanged ones stored without them).</summary>
+    public int SentencesEmbedded { get; init; }
+
     public double ChunksPerSecond => Elapsed.TotalSeconds > 0 ? ChunksEmbedded / Elapsed.TotalSeconds : 0;
 
     public override string ToString() =>
-        $"{Collection}: {Added} added, {Updated} updated, {Unchanged} unchanged, {Removed} removed; {ChunksEmbedded} passages embedded in {Elapsed.TotalSeconds:F1} s"
+        $"{Collection}: {Added} added, {Updated} updated, {Unchanged} unchanged, {Removed} removed; {ChunksEmbedded} passages and {SentencesEmbedded} sentences embedded in {Elapsed.TotalSeconds:F1} s"
         + (Problems.Count > 0 ? $"; {Problems.Count} file(s) skipped" : "");
 }
 
@@ -25,12 +29,16 @@ public sealed record IngestReport(string Collection, int Added, int Updated, int
 /// Keeps a collection in step with its documents: the files of a folder plus the documents editors
 /// uploaded, less the retired ones. A document whose content hash is unchanged is not re-embedded;
 /// a changed one replaces its passages; a vanished one is removed. All of a run's changes become
-/// visible together when it commits (see <see cref="IKnowledgeWriteBatch"/>).
+/// visible together when it commits (see <see cref="IKnowledgeWriteBatch"/>). The sentences of every
+/// passage are embedded here too (<see cref="SentenceVectors"/>), stored before the commit that
+/// makes their passages visible, so answering never has to embed them.
 /// </summary>
 public sealed class KnowledgeIngestor(
     IKnowledgeStore store,
     IEmbeddingGenerator<string, Embedding<float>> embeddings,
     KnowledgeRegistry registry,
+    SentenceVectors sentences,
+    KnowledgeWordWeights vocabulary,
     IOptions<KnowledgeOptions> options,
     ILogger<KnowledgeIngestor> logger)
 {
@@ -105,8 +113,8 @@ public sealed class KnowledgeIngestor(
             var indexed = (await store.ListDocumentsAsync(collection, cancellationToken)).ToDictionary(d => d.Source, StringComparer.Ordinal);
             var chunker = new MarkdownChunker(options.Value.ChunkWords, options.Value.OverlapWords);
             var modelId = embeddings.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown-model";
-            int added = 0, updated = 0, unchanged = 0, embedded = 0;
-            var results = new List<(KnowledgeDocument, DocumentOrigin, string, int)>();
+            int added = 0, updated = 0, unchanged = 0, embedded = 0, sentencesEmbedded = 0;
+            var results = new List<(KnowledgeDocument Document, DocumentOrigin Origin, string Hash, int Chunks)>();
             var changed = new List<(KnowledgeDocument Document, string Hash, IReadOnlyList<TextChunk> Chunks)>();
             foreach (var (document, origin) in wanted.Values.OrderBy(w => w.Document.Source, StringComparer.Ordinal))
             {
@@ -144,16 +152,28 @@ public sealed class KnowledgeIngestor(
                         : await EmbedAsync(chunks.Select(c => c.EmbeddingText(document.Title)).ToList(), cancellationToken);
                     var records = chunks.Select((c, i) => ToRecord(collection, document, c, hash, vectors[i])).ToList();
                     await batch.StageAsync(new IndexedDocument(document.Source, document.Title, document.Audience, hash, records.Count), records, cancellationToken);
+                    sentencesEmbedded += await sentences.StoreAsync(collection, document.Source, hash, records.Select(r => PassageCut.Of(r.Id, r.Text, r.Section, r.Title)).ToList(), cancellationToken);
                     embedded += records.Count;
                 }
 
                 await batch.CommitAsync(removed, cancellationToken);
             }
 
+            // Passages indexed before sentence vectors existed (or whose rows were lost) get them now, without re-embedding the passages.
+            var stored = await sentences.StoredDocumentsAsync(collection, cancellationToken);
+            var changedSources = changed.Select(c => c.Document.Source).ToHashSet(StringComparer.Ordinal);
+            foreach (var (document, _, hash, _) in results.Where(r => r.Chunks > 0 && !changedSources.Contains(r.Document.Source) && !stored.Contains((r.Document.Source, r.Hash))))
+            {
+                var passages = chunker.Chunk(document).Select(c => PassageCut.Of(ChunkId(collection, document.Source, hash, c.Ordinal), c.Text, c.Section, document.Title)).ToList();
+                sentencesEmbedded += await sentences.StoreAsync(collection, document.Source, hash, passages, cancellationToken);
+            }
+
+            await sentences.PruneAsync(collection, results.ToDictionary(r => r.Document.Source, r => r.Hash, StringComparer.Ordinal), cancellationToken);
             await registry.RecordIngestionAsync(collection, results, folderSync ? registered.Where(r => !folderSources.Contains(r.Source)).Select(r => r.Source).ToList() : [], by, cancellationToken);
-            var report = new IngestReport(collection, added, updated, unchanged, removed.Count, embedded, clock.Elapsed, problems);
-            logger.LogInformation("Ingested {Collection}: {Added} added, {Updated} updated, {Unchanged} unchanged, {Removed} removed, {Chunks} passages embedded in {Seconds:F1} s",
-                collection, added, updated, unchanged, removed.Count, embedded, clock.Elapsed.TotalSeconds);
+            vocabulary.Invalidate(collection);
+            var report = new IngestReport(collection, added, updated, unchanged, removed.Count, embedded, clock.Elapsed, problems) { SentencesEmbedded = sentencesEmbedded };
+            logger.LogInformation("Ingested {Collection}: {Added} added, {Updated} updated, {Unchanged} unchanged, {Removed} removed, {Chunks} passages and {Sentences} sentences embedded in {Seconds:F1} s",
+                collection, added, updated, unchanged, removed.Count, embedded, sentencesEmbedded, clock.Elapsed.TotalSeconds);
             return report;
         }
         finally

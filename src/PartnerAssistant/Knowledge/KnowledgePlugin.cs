@@ -31,9 +31,11 @@ public sealed partial class KnowledgePlugin(KnowledgeAnswerService answers, Know
         }
 
         // The editors' log keeps what the person asked; a language model's search words are not theirs.
-        var asked = kernel.GetTurn().Utterance;
-        var answer = await answers.AskAsync(kernel.GetCaller(), question.Trim(), cancellationToken, string.IsNullOrWhiteSpace(asked) ? null : asked.Trim());
-        await provenance.RecordAsync(kernel.GetTurn(), ProvenanceKinds.KnowledgeAnswer, answer.QuestionId, Provenance(answer), cancellationToken);
+        // The router already embedded this text (when it routed here): search with that vector rather than embed it twice.
+        var turn = kernel.GetTurn();
+        var asked = turn.Utterance;
+        var answer = await answers.AskAsync(turn.Caller, question.Trim(), turn.EmbeddingOf(question), cancellationToken, string.IsNullOrWhiteSpace(asked) ? null : asked.Trim());
+        await provenance.RecordAsync(turn, ProvenanceKinds.KnowledgeAnswer, answer.QuestionId, Provenance(answer), cancellationToken);
         return answer.Answered
             ? AssistantReply.Say("Here is what the enablement documents say:").WithCard(AnswerCard.Build(answer))
             : AssistantReply.Say(answer.Text);

@@ -13,17 +13,30 @@ public sealed record Retrieval(string Query, ReadOnlyMemory<float> QueryVector, 
 
 /// <summary>
 /// Hybrid retrieval shared by answering, the search command and API, and the evaluation: embeds
-/// the question, extracts its keywords, and lets the store search both ways under the filter.
+/// the question (unless the caller already did), extracts its keywords, and lets the store search
+/// both ways under the filter.
 /// </summary>
 public sealed class KnowledgeRetriever(IKnowledgeStore store, IEmbeddingGenerator<string, Embedding<float>> embeddings, IOptions<KnowledgeOptions> options)
 {
     public string DefaultCollection => options.Value.DefaultCollection;
 
-    public async Task<Retrieval> RetrieveAsync(string query, KnowledgeFilter filter, int top, string? collection, CancellationToken cancellationToken)
+    public Task<Retrieval> RetrieveAsync(string query, KnowledgeFilter filter, int top, string? collection, CancellationToken cancellationToken) =>
+        RetrieveAsync(query, null, filter, top, collection, cancellationToken);
+
+    /// <summary>Retrieves with <paramref name="queryVector"/>, the question's embedding, when the turn already
+    /// has it (the router embedded the same text with the same model), so a turn embeds its question once;
+    /// null embeds it here.</summary>
+    public async Task<Retrieval> RetrieveAsync(string query, ReadOnlyMemory<float>? queryVector, KnowledgeFilter filter, int top, string? collection, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         var settings = options.Value;
-        var vector = (await embeddings.GenerateAsync([query], cancellationToken: cancellationToken))[0].Vector;
+        var dimensions = embeddings.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
+        if (queryVector is { } given && (given.Length == 0 || (dimensions is { } expected && given.Length != expected)))
+        {
+            throw new ArgumentException($"The question's vector has {given.Length} dimensions; the embedding model makes {dimensions}.", nameof(queryVector));
+        }
+
+        var vector = queryVector ?? (await embeddings.GenerateAsync([query], cancellationToken: cancellationToken))[0].Vector;
         var hybrid = new HybridQuery(vector, KeywordTerms.Words(query), filter, top)
         {
             Candidates = Math.Max(settings.Candidates, top),

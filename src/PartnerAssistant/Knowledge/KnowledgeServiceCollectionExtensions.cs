@@ -60,6 +60,9 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddHttpClient(KnowledgeEditor.DownloadClient, http => http.Timeout = TimeSpan.FromMinutes(1));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KnowledgeRegistry>();
+        services.AddSingleton<SentenceVectors>();
+        services.AddSingleton<KnowledgeWordWeights>();
+        services.AddSingleton<QuestionScope>();
         services.AddSingleton<KnowledgeIngestor>();
         services.AddSingleton<KnowledgeRetriever>();
         services.TryAddSingleton<ExtractiveAnswerComposer>();
@@ -70,6 +73,7 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddSingleton<KnowledgeAnswerService>();
         services.AddSingleton<KnowledgeEditor>();
         services.AddSingleton<Evaluation.RetrievalEvaluation>();
+        services.AddSingleton<Evaluation.AnswerEvaluation>();
         services.AddAssistantPlugin<KnowledgePlugin>("Knowledge");
         services.AddSingleton<IMessageExtensionSearch, KnowledgeSearch>();
         services.AddSingleton<IAssistantPreparation, KnowledgePreparation>();

@@ -61,7 +61,9 @@ public sealed class KnowledgeIngestorTests : IAsyncLifetime
         var hits = await SearchAsync("request MDF days before the activity", KnowledgeFilter.Partner);
 
         Assert.Equal((0, 1, 2), (report.Added, report.Updated, report.Unchanged));
-        Assert.Equal(1, embedded);
+        // The one changed passage, its one sentence and its heading (for answers); nothing of the other documents.
+        Assert.Equal((1, 1), (report.ChunksEmbedded, report.SentencesEmbedded));
+        Assert.Equal(3, embedded);
         var mdf = hits.Where(h => h.Chunk.Source == "program/mdf.md").ToList();
         Assert.Equal("Request MDF at least 45 days before the activity.", Assert.Single(mdf).Chunk.Text);
         Assert.DoesNotContain(hits, h => h.Chunk.Text.Contains("60 days", StringComparison.Ordinal));

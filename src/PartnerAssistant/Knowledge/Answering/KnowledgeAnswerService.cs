@@ -15,40 +15,33 @@ public sealed partial class KnowledgeAnswerService(
     KnowledgeRetriever retriever,
     IAnswerComposer composer,
     KnowledgeRegistry registry,
+    QuestionScope scope,
     IOptions<KnowledgeOptions> options,
     TimeProvider time,
     ILogger<KnowledgeAnswerService> logger)
 {
     private const int Retrieved = 8;
 
-    /// <summary>Answers <paramref name="question"/>; the question log records <paramref name="askedAs"/> (the person's own
-    /// words, when something else — a language model — phrased the search) or else the question.</summary>
-    public async Task<KnowledgeAnswer> AskAsync(Caller caller, string question, CancellationToken cancellationToken, string? askedAs = null)
+    public Task<KnowledgeAnswer> AskAsync(Caller caller, string question, CancellationToken cancellationToken, string? askedAs = null) =>
+        AskAsync(caller, question, null, cancellationToken, askedAs);
+
+    /// <summary>Answers a caller's question from what their audience may read, and records it.
+    /// <paramref name="questionVector"/> is the question's embedding when the turn already computed it (the router
+    /// embeds the same text with the same model, see <see cref="Conversation.AssistantTurn.EmbeddingOf"/>); null embeds
+    /// it here. Either way the turn embeds it once. The question log records <paramref name="askedAs"/> (the person's
+    /// own words, when something else — a language model — phrased the search) or else the question.</summary>
+    public async Task<KnowledgeAnswer> AskAsync(Caller caller, string question, ReadOnlyMemory<float>? questionVector, CancellationToken cancellationToken, string? askedAs = null)
     {
         var settings = options.Value;
-        var retrieval = await retriever.RetrieveAsync(question, KnowledgeFilter.For(caller), Math.Max(Retrieved, settings.AnswerPassages), null, cancellationToken);
-        var id = Guid.NewGuid().ToString("N");
-        var best = retrieval.BestSimilarity;
-        KnowledgeAnswer answer;
-        if (retrieval.Hits.Count == 0 || best < settings.AbstainBelow)
+        var (answer, _) = await AnswerAsync(question, questionVector, KnowledgeFilter.For(caller), cancellationToken);
+        if (!answer.Answered)
         {
-            logger.LogInformation("No answer for a question from {Person} (best similarity {Similarity:F2})", caller.Person.Id, best);
-            answer = DontKnow(id, question, best, settings);
-        }
-        else
-        {
-            answer = await ComposeAsync(id, retrieval, settings, cancellationToken);
-            if (answer.Citations.Count == 0)
-            {
-                // Nothing vouches for an answer that cites no passage (a language model that abstained, or invented its sources).
-                logger.LogInformation("The composed answer for {Person} cited no passage; answering that I don't know", caller.Person.Id);
-                answer = DontKnow(id, question, best, settings);
-            }
+            logger.LogInformation("No answer for a question from {Person} (best similarity {Similarity:F2})", caller.Person.Id, answer.BestSimilarity);
         }
 
         await registry.RecordQuestionAsync(new KnowledgeQuestionRow
         {
-            Id = id,
+            Id = answer.QuestionId,
             Collection = settings.DefaultCollection,
             AskedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
             PersonId = caller.Person.Id,
@@ -56,11 +49,48 @@ public sealed partial class KnowledgeAnswerService(
             Internal = caller.IsInternal,
             Question = (askedAs ?? question) is { Length: > 2000 } longQuestion ? longQuestion[..2000] : askedAs ?? question,
             Answered = answer.Answered,
-            BestSimilarity = best,
+            BestSimilarity = answer.BestSimilarity,
             Sources = string.Join('|', answer.Citations.Select(c => c.Source).Distinct()),
         }, cancellationToken);
         return answer;
     }
+
+    /// <summary>
+    /// The answer to a question under a filter, and the retrieval it came from, without recording
+    /// anything (the evaluation measures with it). Says it does not know when no passage the
+    /// composer may read is relevant enough, or when the composed text cites none.
+    /// </summary>
+    public async Task<(KnowledgeAnswer Answer, Retrieval Retrieval)> AnswerAsync(string question, ReadOnlyMemory<float>? questionVector, KnowledgeFilter filter, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var retrieval = await retriever.RetrieveAsync(question, questionVector, filter, Math.Max(Retrieved, settings.AnswerPassages), null, cancellationToken);
+        var id = Guid.NewGuid().ToString("N");
+        var best = retrieval.BestSimilarity;
+        var usable = Usable(retrieval, settings);
+        if (usable.Count == 0 || await scope.IsOutOfScopeAsync(question, retrieval.QueryVector, usable, cancellationToken))
+        {
+            return (DontKnow(id, question, best, settings), retrieval);
+        }
+
+        var answer = await ComposeAsync(id, retrieval, usable, settings, cancellationToken);
+        if (answer.Citations.Count == 0)
+        {
+            // Nothing vouches for an answer that cites no passage (a language model that abstained, or invented its sources).
+            logger.LogInformation("The composed answer cited no passage; answering that I don't know");
+            answer = DontKnow(id, question, best, settings);
+        }
+
+        return (answer, retrieval);
+    }
+
+    /// <summary>
+    /// The passages an answer may be composed from: among the first <see cref="KnowledgeOptions.AnswerPassages"/>
+    /// by fused rank, those relevant enough. Empty means "I don't know" — also when a passage further
+    /// down was similar enough, which the composer never sees (a question like "reindex the knowledge
+    /// base" used to reach the composer with no passage and crash it).
+    /// </summary>
+    private static List<KnowledgeHit> Usable(Retrieval retrieval, KnowledgeOptions settings) =>
+        retrieval.Hits.Take(settings.AnswerPassages).Where(h => h.Similarity >= settings.AbstainBelow).ToList();
 
     private static KnowledgeAnswer DontKnow(string id, string question, double best, KnowledgeOptions settings) =>
         new(id, question, false,
@@ -81,10 +111,9 @@ public sealed partial class KnowledgeAnswerService(
         return true;
     }
 
-    private async Task<KnowledgeAnswer> ComposeAsync(string id, Retrieval retrieval, KnowledgeOptions settings, CancellationToken cancellationToken)
+    private async Task<KnowledgeAnswer> ComposeAsync(string id, Retrieval retrieval, List<KnowledgeHit> usable, KnowledgeOptions settings, CancellationToken cancellationToken)
     {
         // Passages relevant enough to answer from, numbered by section: two passages of one section share a number.
-        var usable = retrieval.Hits.Take(settings.AnswerPassages).Where(h => h.Similarity >= settings.AbstainBelow).ToList();
         var numbers = new Dictionary<(string, string), int>();
         var numbered = new List<NumberedPassage>();
         foreach (var hit in usable)

@@ -21,6 +21,9 @@ public static class KeywordTerms
         "guys", "tell", "know", "need", "want", "let", "there", "anyone", "someone", "much", "many", "still", "go", "going", "im",
     ];
 
+    /// <summary>Whether a lower-case word is too common in questions and documents to tell them apart.</summary>
+    public static bool IsStopWord(string word) => StopWords.Contains(word);
+
     /// <summary>Lower-case words without accents, stop words and one-letter tokens, in order, each once.</summary>
     public static IReadOnlyList<string> Words(string text)
     {

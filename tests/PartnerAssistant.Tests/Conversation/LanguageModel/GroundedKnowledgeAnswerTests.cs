@@ -30,7 +30,7 @@ public sealed class GroundedKnowledgeAnswerTests(EnablementCorpusFixture corpus)
         var prompts = AssistantPrompts.Load(Path.Combine(AssetLocator.Require("prompts", "prompts folder"), "assistant"));
         var writer = new GroundedAnswerWriter(new ChatModel(Options.Create(options), NullLoggerFactory.Instance), prompts, NullLogger<GroundedAnswerWriter>.Instance);
         var composer = new GroundedAnswerComposer(writer, services.Get<ExtractiveAnswerComposer>(), NullLogger<GroundedAnswerComposer>.Instance);
-        return new KnowledgeAnswerService(services.Get<KnowledgeRetriever>(), composer, services.Get<KnowledgeRegistry>(),
+        return new KnowledgeAnswerService(services.Get<KnowledgeRetriever>(), composer, services.Get<KnowledgeRegistry>(), services.Get<QuestionScope>(),
             services.Get<IOptions<KnowledgeOptions>>(), TimeProvider.System, NullLogger<KnowledgeAnswerService>.Instance);
     }
 

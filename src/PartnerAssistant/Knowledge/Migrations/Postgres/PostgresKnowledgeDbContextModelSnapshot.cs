@@ -247,6 +247,53 @@ namespace PartnerAssistant.Knowledge.Migrations.Postgres
                     b.ToTable("knowledge_questions", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerAssistant.Knowledge.KnowledgeSentenceVectorsRow", b =>
+                {
+                    b.Property<Guid>("ChunkId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("chunk_id");
+
+                    b.Property<string>("Collection")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("collection");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("content_hash");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("source");
+
+                    b.Property<byte[]>("Vectors")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("vectors");
+
+                    b.HasKey("ChunkId");
+
+                    b.HasIndex("Collection", "Source");
+
+                    b.ToTable("knowledge_sentence_vectors", (string)null);
+                });
+
             modelBuilder.Entity("PartnerAssistant.Knowledge.KnowledgeUploadRow", b =>
                 {
                     b.Property<string>("Id")

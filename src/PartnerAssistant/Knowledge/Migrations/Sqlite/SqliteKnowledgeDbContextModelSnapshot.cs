@@ -242,6 +242,53 @@ namespace PartnerAssistant.Knowledge.Migrations.Sqlite
                     b.ToTable("knowledge_questions", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerAssistant.Knowledge.KnowledgeSentenceVectorsRow", b =>
+                {
+                    b.Property<Guid>("ChunkId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chunk_id");
+
+                    b.Property<string>("Collection")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("collection");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_hash");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<byte[]>("Vectors")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("vectors");
+
+                    b.HasKey("ChunkId");
+
+                    b.HasIndex("Collection", "Source");
+
+                    b.ToTable("knowledge_sentence_vectors", (string)null);
+                });
+
             modelBuilder.Entity("PartnerAssistant.Knowledge.KnowledgeUploadRow", b =>
                 {
                     b.Property<string>("Id")

@@ -1,0 +1,70 @@
+using System.Numerics.Tensors;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace PartnerAssistant.Knowledge.Answering;
+
+/// <summary>
+/// Tells whether the passages found can answer a question at all, beyond the similarity threshold
+/// that retrieval already applies. A question is out of scope when it asks the assistant to make
+/// something (a poem, a song, a joke) rather than to say what the documents say, or when its words
+/// are mostly ones the corpus never uses, the passages found contain few of them, and no sentence of
+/// those passages is close in meaning ("what are the opening hours of the canteen").
+/// </summary>
+/// <remarks>
+/// The three limits were chosen on the tuning half of tests/Evaluation/knowledge-answers.json and on
+/// tests/Evaluation/knowledge-questions.json together (see docs/benchmarks.md); the test half was not
+/// looked at.
+/// </remarks>
+public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, SentenceVectors sentenceVectors, IOptions<KnowledgeOptions> options)
+{
+    /// <summary>Below this IDF-weighted share of the question's words found in the passages…</summary>
+    public const double CoverageBelow = 0.25;
+
+    /// <summary>…with more than this weighted share of words no document uses…</summary>
+    public const double UnknownAbove = 0.5;
+
+    /// <summary>…and no sentence of the passages at this cosine with the question or above, it is out of scope.</summary>
+    public const double SentenceBelow = 0.6;
+
+    /// <summary>Passages whose sentences are compared with the question (the ones the composer reads).</summary>
+    private const int PassagesRead = 4;
+
+    public async Task<bool> IsOutOfScopeAsync(string question, ReadOnlyMemory<float> questionVector, IReadOnlyList<KnowledgeHit> passages, CancellationToken cancellationToken)
+    {
+        if (MakeRequest().IsMatch(question))
+        {
+            return true;
+        }
+
+        var words = QuestionAsks.Stems(question).Where(w => !w.Any(char.IsDigit) && !CalendarWord().IsMatch(w)).ToList();
+        if (words.Count == 0 || passages.Count == 0)
+        {
+            return false;
+        }
+
+        var corpus = await vocabulary.ForAsync(options.Value.DefaultCollection, cancellationToken);
+        var read = passages.Take(PassagesRead).ToList();
+        var found = QuestionAsks.Stems(string.Join('\n', read.Select(h => $"{h.Chunk.Title}\n{h.Chunk.Section}\n{h.Chunk.Text}")));
+        var total = words.Sum(corpus.Weight);
+        var coverage = words.Where(w => QuestionAsks.Contains(found, w)).Sum(corpus.Weight) / total;
+        var unknown = words.Where(w => !corpus.DocumentFrequency.ContainsKey(w)).Sum(corpus.Weight) / total;
+        if (coverage >= CoverageBelow || unknown <= UnknownAbove)
+        {
+            return false;
+        }
+
+        var cuts = read.Select(h => PassageCut.Of(h.Chunk.Id, h.Chunk.Text, h.Chunk.Section, h.Chunk.Title)).ToList();
+        var vectors = await sentenceVectors.ForPassagesAsync(cuts, cancellationToken);
+        var closest = vectors.SelectMany(v => v.Take(v.Length - 1)).Select(v => TensorPrimitives.Dot(v, questionVector.Span)).DefaultIfEmpty(0).Max();
+        return closest < SentenceBelow;
+    }
+
+    /// <summary>A request to make something up rather than to say what the documents say.</summary>
+    [GeneratedRegex(@"^\s*(please\s+|can you\s+|could you\s+)?(write|compose|sing|draw|generate|create|make up|invent|tell)\s+(me\s+|us\s+)?(a|an|some|another)\s+([a-z]+\s+){0,2}(poem|poems|haiku|limerick|sonnet|song|songs|story|stories|joke|jokes|rap|riddle|essay|script|code|program|tweet|slogan)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex MakeRequest();
+
+    /// <summary>Days and months say when, not what about.</summary>
+    [GeneratedRegex(@"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|today|tomorrow|yesterday|week|weekend)$")]
+    private static partial Regex CalendarWord();
+}

@@ -1,0 +1,115 @@
+using PartnerAssistant.Knowledge;
+using PartnerAssistant.Knowledge.Answering;
+
+namespace PartnerAssistant.Tests.Knowledge.Answering;
+
+/// <summary>Answers from the shipped corpus with the real model: what a partner reads in the answer card.</summary>
+[Collection(EnablementCorpusCollection.Name)]
+public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AskAsync_HowLongIsItProtectedAndCanItBeExtended_CarriesBothFacts()
+    {
+        var partner = await corpus.CallerAsync("demo-partner");
+
+        var answer = await corpus.Require().Get<KnowledgeAnswerService>().AskAsync(partner,
+            "what are the rules for registering a deal? like how long is it protected and can it be extended", Ct);
+
+        Assert.True(answer.Answered);
+        Assert.Contains("90 days", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("45 days", answer.Text, StringComparison.Ordinal);
+        Assert.InRange(Words(answer.Text), 10, ExtractiveAnswerComposer.MaxWords);
+    }
+
+    [Fact]
+    public async Task AskAsync_ListQuestion_GivesTheWholeListAfterItsLeadIn()
+    {
+        var partner = await corpus.CallerAsync("demo-partner");
+
+        var answer = await corpus.Require().Get<KnowledgeAnswerService>().AskAsync(partner, "what should I put in a support request", Ct);
+
+        var lines = answer.Text.Split('\n');
+        var leadIn = Array.FindIndex(lines, l => l.TrimEnd().EndsWith("Include:", StringComparison.Ordinal));
+        Assert.True(leadIn >= 0, answer.Text);
+        Assert.Equal(4, lines.Skip(leadIn + 1).TakeWhile(l => l.StartsWith("- ", StringComparison.Ordinal)).Count());
+        Assert.Contains("partner ID", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("what's the capital of Peru")]
+    [InlineData("compose a short poem about deal registration")]
+    [InlineData("tell me a joke about channel managers")]
+    public async Task AskAsync_OutOfScope_SaysItDoesNotKnowAndGivesTheEnablementContact(string question)
+    {
+        var partner = await corpus.CallerAsync("demo-partner");
+
+        var answer = await corpus.Require().Get<KnowledgeAnswerService>().AskAsync(partner, question, Ct);
+
+        Assert.False(answer.Answered, answer.Text);
+        Assert.StartsWith("I don't know.", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("enablement@northbeam.example", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AskAsync_ReindexTheKnowledgeBaseFromAPartner_IsAnsweredWithoutACrash()
+    {
+        // Its best passage was relevant enough while none of those the composer reads was; the composer
+        // used to get no passage and throw ArgumentOutOfRangeException (issue 14, item 6).
+        var partner = await corpus.CallerAsync("demo-partner");
+
+        var answer = await corpus.Require().Get<KnowledgeAnswerService>().AskAsync(partner, "reindex the knowledge base", Ct);
+
+        Assert.False(string.IsNullOrWhiteSpace(answer.Text));
+        Assert.All(answer.Citations, c => Assert.Contains($"[{c.Number}]", answer.Text, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ComposeAsync_NoPassages_WritesNothingInsteadOfThrowing()
+    {
+        var services = corpus.Require();
+        var retrieval = await services.Get<KnowledgeRetriever>().RetrieveAsync("reindex the knowledge base", KnowledgeFilter.Partner, 5, null, Ct);
+
+        var composed = await services.Get<ExtractiveAnswerComposer>().ComposeAsync(retrieval, [], Ct);
+
+        Assert.Equal("", composed.Text);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("🙂🙂🙂")]
+    [InlineData("\ud800 how long is protection?")]
+    [InlineData("¿cuánto dura la protección de un registro?")]
+    public async Task AskAsync_OddInput_GetsAReplyNotACrash(string question)
+    {
+        var partner = await corpus.CallerAsync("demo-partner");
+
+        var answer = await corpus.Require().Get<KnowledgeAnswerService>().AskAsync(partner, question, Ct);
+
+        Assert.False(string.IsNullOrWhiteSpace(answer.Text));
+    }
+
+    [Fact]
+    public async Task AskAsync_QuestionOf6000Characters_GetsAnAnswerWithinTheWordLimit()
+    {
+        var partner = await corpus.CallerAsync("demo-partner");
+        var question = "how long is an approved deal registration protected? " + string.Concat(Enumerable.Repeat("please tell me more ", 300));
+
+        var answer = await corpus.Require().Get<KnowledgeAnswerService>().AskAsync(partner, question, Ct);
+
+        Assert.True(answer.Answered, answer.Text);
+        Assert.InRange(Words(answer.Text), 1, ExtractiveAnswerComposer.MaxListWords);
+    }
+
+    [Fact]
+    public async Task RetrieveAsync_QuestionVectorOfTheWrongSize_IsRefusedClearly()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => corpus.Require().Get<KnowledgeRetriever>()
+            .RetrieveAsync("how long is protection", new float[12], KnowledgeFilter.Partner, 5, null, Ct));
+
+        Assert.Contains("12 dimensions", error.Message, StringComparison.Ordinal);
+    }
+
+    private static int Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Count(w => w != "-" && !w.StartsWith('['));
+}
