@@ -25,10 +25,17 @@ public sealed partial class WebChatEndToEndTests
         "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
         "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
 
-    /// <summary>Picks files with the page's attach button (Web Chat's file input), then sends them with a message.</summary>
+    /// <summary>
+    /// Picks files with the page's attach button (Web Chat's file input), waits until the button shows them
+    /// as attached, as a person would see before sending (Web Chat reads a picked image for its thumbnail
+    /// first, which takes a moment), then sends them with a message.
+    /// </summary>
     private static async Task SendFilesAsync(IPage page, string text, params string[] paths)
     {
         await page.Locator(".webchat__upload-button input[type=file], input[type=file]").First.SetInputFilesAsync(paths);
+        var refused = page.Locator("#notice").Filter(new() { HasText = "is not a kind of file" });
+        var attached = page.Locator(".webchat__upload-button .webchat__attachment-icon--checked");
+        await attached.Or(refused).First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = (float)Answer.TotalMilliseconds });
         await SayAsync(page, text);
     }
 
