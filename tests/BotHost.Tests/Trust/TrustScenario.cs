@@ -67,6 +67,11 @@ public static class TrustScenario
         }, Ct);
         await registry.DecideAsync(mayaCaller, registered.Registration.Number, approve: true, "Confirmed with Lukas Meyer (lukas.meyer@keystone.example) on a call.", null, Ct);
         await services.GetRequiredService<ProgramDocuments>().StoreAsync("keystone", "mdf-claim:MDF-2", new UploadedFile("attendance.pdf", "application/pdf", EvidencePdf), PersonId, Ct);
+
+        // The registration's review card to the channel managers and the decision to Lukas go out in the background;
+        // they are part of his history, delivered before anyone asks for it. (A notice still queued when he is erased
+        // lands after the first pass; the final pass after Privacy:ErasureFinalPassAfter is what removes it.)
+        await services.GetRequiredService<DealNotifier>().WhenIdleAsync(Ct);
         return lukas;
     }
 }
