@@ -234,6 +234,9 @@ public class ProgramDbContext(DbContextOptions options) : DbContext(options)
             // The key's order makes "the customer's latest month at or before M" one index seek.
             lifetime.HasKey(l => new { l.CustomerKey, l.Month });
             lifetime.Property(l => l.CustomerKey).HasMaxLength(200);
+            // The same seek answered from the index alone: without it each of the 20,000 lookups of a dashboard request also
+            // reads the table's page for the figure, and that table grows with every month of history (five times at five years).
+            lifetime.HasIndex(l => new { l.CustomerKey, l.Month, l.LifetimeCents });
         });
         model.Entity<WonDeal>(deal =>
         {

@@ -265,6 +265,8 @@ namespace PartnerAssistant.PartnerProgram.Migrations.Postgres
 
                     b.HasKey("CustomerKey", "Month");
 
+                    b.HasIndex("CustomerKey", "Month", "LifetimeCents");
+
                     b.ToTable("program_customer_lifetime", (string)null);
                 });
 

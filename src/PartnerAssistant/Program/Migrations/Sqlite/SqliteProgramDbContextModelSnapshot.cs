@@ -252,6 +252,8 @@ namespace PartnerAssistant.PartnerProgram.Migrations.Sqlite
 
                     b.HasKey("CustomerKey", "Month");
 
+                    b.HasIndex("CustomerKey", "Month", "LifetimeCents");
+
                     b.ToTable("program_customer_lifetime", (string)null);
                 });
 
