@@ -118,7 +118,11 @@ public sealed partial class WebChatEndToEndTests
 
         await SendFilesAsync(page, "claim MDF-1, actual cost 11,800, proof of performance attached", attendees, FileOnDisk("webinar-invoice.pdf", Pdf()));
         await ExpectAsync(BotText(page, "You are about to claim MDF-1"));
-        Assert.Contains("webinar-attendees.csv, webinar-invoice.pdf", await BotText(page, "You are about to claim MDF-1").Last.InnerTextAsync());
+        // Both files are named; Web Chat's Direct Line client reads the picked files at once and sends them in the
+        // order they were read, so their order in the upload (and on the card) is not the order they were picked in.
+        var claim = await BotText(page, "You are about to claim MDF-1").Last.InnerTextAsync();
+        Assert.Contains("webinar-attendees.csv", claim);
+        Assert.Contains("webinar-invoice.pdf", claim);
         await ConfirmAsync(page);
 
         await ExpectAsync(BotText(page, "Claimed MDF-1"));
