@@ -222,7 +222,7 @@ public sealed partial class ConversationRouter(
         }
 
         if (intent == fallback && (form.IsImperative || (!IsQuestion(text) && !form.AsksHowItWorks))
-            && decision.Candidates.FirstOrDefault() is { } action && IsAction(action.Intent) && action.Score >= options.Value.RequestScore)
+            && decision.Candidates.FirstOrDefault(c => c.Intent != fallback) is { } action && IsAction(action.Intent) && action.Score >= options.Value.RequestScore)
         {
             // So weak a match stands only when what it acts on is named ("tell me a joke" is no registration lookup).
             if (await ResolveAsync(caller, action.Intent, text, decision, fallback, weak: true, cancellationToken) is { } request)

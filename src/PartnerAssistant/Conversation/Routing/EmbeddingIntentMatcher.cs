@@ -135,7 +135,8 @@ public sealed class EmbeddingIntentMatcher(
         var started = Stopwatch.GetTimestamp();
         // The first embedding opens the session (and builds the ONNX model on a fresh machine), which the stamp needs.
         await embeddings.GenerateAsync(["warm up"], cancellationToken: cancellationToken);
-        var all = catalog.All.SelectMany(i => i.Examples.Select(e => (i.Id, Masked: catalog.Names.Mask(e)))).ToList();
+        // The labelled conversations' phrasings count as examples here: the way people actually ask.
+        var all = catalog.All.SelectMany(i => i.Examples.Concat(i.Phrasings).Select(e => (i.Id, Masked: catalog.Names.Mask(e)))).Distinct().ToList();
         var cache = MiniLmModelCache.For(embeddingOptions.Value, logger);
         var key = IntentClassifier.Version + "\n" + string.Join("\n", all.Select(a => a.Id + "\t" + a.Masked));
         var path = cache.CurrentStamp is null ? null : cache.DerivedPath(CacheName, key);

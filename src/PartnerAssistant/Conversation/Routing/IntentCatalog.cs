@@ -27,6 +27,11 @@ public sealed record Intent(string Plugin, string Function, string Title, string
     /// me?"): the router does not send it to the knowledge base as a policy question. Default: false.</summary>
     public bool AnswersQuestions { get; init; }
 
+    /// <summary>How people actually asked for this intent, from the labelled conversations in <c>prompts/phrasings/</c>:
+    /// they teach the meaning matcher (nearest examples and classifier) only, so a typo or a customer's name in them never
+    /// becomes a word the lexical matcher, the spelling corrector or a button relies on.</summary>
+    public IReadOnlyList<string> Phrasings { get; init; } = [];
+
     /// <summary><c>Plugin.Function</c>, the name card actions and clarifications use.</summary>
     public string Id => $"{Plugin}.{Function}";
 
@@ -87,20 +92,12 @@ public sealed class IntentCatalog
             throw new DirectoryNotFoundException($"The intent folder '{folder}' does not exist.");
         }
 
-        var reader = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        var prompts = Path.GetDirectoryName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))!;
+        var phrasings = LoadPhrasings(Path.Combine(prompts, PhrasingsFolder));
         var intents = new List<Intent>();
         foreach (var file in System.IO.Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal))
         {
-            IntentFile? parsed;
-            try
-            {
-                parsed = reader.Deserialize<IntentFile>(File.ReadAllText(file));
-            }
-            catch (YamlDotNet.Core.YamlException ex)
-            {
-                throw new InvalidDataException($"{Path.GetFileName(file)}: {ex.Message}", ex);
-            }
-
+            var parsed = Read<IntentFile>(file, Path.GetFileName(file), ignoreUnmatched: false);
             if (parsed?.Plugin is not { Length: > 0 } plugin || parsed.Intents is null)
             {
                 throw new InvalidDataException($"{Path.GetFileName(file)} must name a 'plugin' and list 'intents'.");
@@ -148,12 +145,69 @@ public sealed class IntentCatalog
                     Decision = decision,
                     Cue = cue,
                     AnswersQuestions = entry.AnswersQuestions ?? false,
+                    Phrasings = phrasings.GetValueOrDefault($"{plugin}.{entry.Function}") ?? [],
                 });
             }
         }
 
         // The program's terms sit beside the intents folder (prompts/terms.txt).
-        return new IntentCatalog(intents, NameMasker.Load(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))!, TermsFile)));
+        return new IntentCatalog(intents, NameMasker.Load(Path.Combine(prompts, TermsFile)));
+    }
+
+    /// <summary>The folder of labelled conversations beside the intents folder (<c>prompts/phrasings/</c>).</summary>
+    public const string PhrasingsFolder = "phrasings";
+
+    /// <summary>The utterances of the labelled conversations that ask for exactly one intent, read as typed and on their
+    /// own: not a follow-up (its meaning is in the turn before) and not a typo (the router corrects spelling first).</summary>
+    private static Dictionary<string, List<string>> LoadPhrasings(string folder)
+    {
+        var phrasings = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        if (!System.IO.Directory.Exists(folder))
+        {
+            return phrasings;
+        }
+
+        foreach (var file in System.IO.Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            var parsed = Read<PhrasingFile>(file, $"{PhrasingsFolder}/{Path.GetFileName(file)}", ignoreUnmatched: true);
+            foreach (var utterance in parsed?.Utterances ?? [])
+            {
+                if (utterance is { Say: { Length: > 0 } say, After: null, Expect: [var id] } && utterance.Kind != "typo")
+                {
+                    (phrasings.TryGetValue(id, out var list) ? list : phrasings[id] = []).Add(say);
+                }
+            }
+        }
+
+        return phrasings;
+    }
+
+    /// <summary>A YAML file of the prompts folder; a syntax error names the file.</summary>
+    private static T? Read<T>(string file, string name, bool ignoreUnmatched)
+    {
+        var builder = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance);
+        var reader = (ignoreUnmatched ? builder.IgnoreUnmatchedProperties() : builder).Build();
+        try
+        {
+            return reader.Deserialize<T>(File.ReadAllText(file));
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            throw new InvalidDataException($"{name}: {ex.Message}", ex);
+        }
+    }
+
+    private sealed class PhrasingFile
+    {
+        public List<Phrasing>? Utterances { get; set; }
+    }
+
+    private sealed class Phrasing
+    {
+        public string? Say { get; set; }
+        public string? After { get; set; }
+        public List<string>? Expect { get; set; }
+        public string? Kind { get; set; }
     }
 
     /// <summary>The file of program terms in the prompts folder (see <see cref="NameMasker"/>).</summary>

@@ -5,18 +5,19 @@ namespace PartnerAssistant.Tests.Conversation.Routing;
 /// <summary>
 /// The offline front door's accuracy on the conversation test set: every utterance planned as the host plans
 /// free text (spelling, splitting, follow-ups, questions versus actions, entities), for the demo person it names.
-/// The test half was written before any tuning and nothing was fitted to it; its figure is the published one.
-/// The tuning half (tuning.yaml, and tuning-2.yaml and tuning-3.yaml: earlier test halves, which became tuning data
-/// once their misses were seen) is what examples, rules and thresholds were fitted to, so its figure is optimistic.
+/// The test half (conversations/test.yaml, the fourth) was written by someone who had not seen the tuning data and
+/// committed before any tuning; nothing is fitted to it and its figure is the published one. The tuning half is
+/// prompts/phrasings/ (the first tuning set and three earlier test halves, which became tuning data once their misses
+/// were read): rules and thresholds were fitted to it and the router learns from its phrasings, so its figure is optimistic.
 /// </summary>
 public sealed class ConversationRouterAccuracyTests(ConversationSet set, ITestOutputHelper output) : IClassFixture<ConversationSet>
 {
     /// <summary>The target, met by the tuning half.</summary>
     private const double Target = 0.95;
 
-    /// <summary>The test half does not meet the target: 82.6 % when first run (2026-12-07, docs/benchmarks.md). This floor
+    /// <summary>The test half does not meet the target: 86.0 % when first run (2026-12-07, docs/benchmarks.md). This floor
     /// only catches a change that makes it worse; it was set after that run and is no claim about the router.</summary>
-    private const double TestHalfFloor = 0.8;
+    private const double TestHalfFloor = 0.84;
 
     [Fact]
     public async Task PlanAsync_TestHalf_StaysAtOrAboveItsFirstMeasuredAccuracy()
@@ -29,7 +30,7 @@ public sealed class ConversationRouterAccuracyTests(ConversationSet set, ITestOu
     [Fact]
     public async Task PlanAsync_TuningHalf_RunsTheExpectedIntentsForAtLeast95Percent()
     {
-        var accuracy = await ReportAsync("tuning", "tuning", "tuning-2", "tuning-3");
+        var accuracy = await ReportAsync("tuning", "tuning", "tuning-2", "tuning-3", "tuning-4");
 
         Assert.True(accuracy >= Target, $"tuning-half accuracy {accuracy:P1} is under {Target:P0} (misses in the test output)");
     }

@@ -1,5 +1,6 @@
 using PartnerAssistant.Conversation;
 using PartnerAssistant.Conversation.Routing;
+using PartnerAssistant.Hosting;
 using PartnerAssistant.People;
 using PartnerAssistant.Tests.Infrastructure;
 using YamlDotNet.Serialization;
@@ -51,9 +52,13 @@ public sealed class ConversationSet : IAsyncLifetime
         }
     }
 
+    /// <summary>A test half (<c>conversations/&lt;half&gt;.yaml</c> here) or, for a name starting "tuning", a file of the
+    /// tuning half, which lives with the product in <c>prompts/phrasings/</c> because the router learns from it.</summary>
     public static IReadOnlyList<ConversationCase> Load(string half)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Conversation", "Routing", "conversations", half + ".yaml");
+        var path = half.StartsWith("tuning", StringComparison.Ordinal)
+            ? Path.Combine(AssetLocator.Require("prompts", "shipped"), IntentCatalog.PhrasingsFolder, half + ".yaml")
+            : Path.Combine(AppContext.BaseDirectory, "Conversation", "Routing", "conversations", half + ".yaml");
         var reader = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
         return reader.Deserialize<ConversationFile>(File.ReadAllText(path)).Utterances;
     }
