@@ -80,6 +80,7 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddEmbeddingIntentMatcher(configuration);
         services.AddSingleton<Conversation.Routing.IVocabularySource, KnowledgeVocabulary>();
         services.AddSingleton<Conversation.Routing.IVocabularySource, ModelVocabulary>();
+        services.AddSingleton<Conversation.Routing.IVocabularySource, EnglishWordsVocabulary>();
         return services;
     }
 }

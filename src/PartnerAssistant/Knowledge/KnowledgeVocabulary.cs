@@ -70,3 +70,38 @@ internal sealed class ModelVocabulary(IOptions<EmbeddingOptions> options) : IVoc
         vocabulary.AddKnown(words);
     }
 }
+
+/// <summary>
+/// More general English for the router: the npm package <c>word-list</c> (about 274,000 English words), so a real word
+/// the model's vocabulary lacks ("partway", "soonest") is not "corrected" into one the assistant uses ("partial",
+/// "sooner"). Only words of five letters or more count: a list that size holds most short misspellings too ("wat",
+/// "deel", "opne" are all in it), and those the corrector should still fix. Without the package nothing changes.
+/// </summary>
+internal sealed class EnglishWordsVocabulary : IVocabularySource
+{
+    /// <summary>Where the build's <c>npm ci</c> puts the list.</summary>
+    public const string WordListPath = "node_modules/word-list/words.txt";
+
+    /// <summary>Shortest word taken from the list.</summary>
+    public const int MinLength = 5;
+
+    public async Task ContributeAsync(VocabularyBuilder vocabulary, CancellationToken cancellationToken)
+    {
+        if (Hosting.AssetLocator.Find(WordListPath) is not { } path || !File.Exists(path))
+        {
+            return;
+        }
+
+        var words = new List<string>(200_000);
+        using var reader = File.OpenText(path);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length >= MinLength && line.All(char.IsAsciiLetterLower))
+            {
+                words.Add(line);
+            }
+        }
+
+        vocabulary.AddKnown(words);
+    }
+}

@@ -59,6 +59,7 @@ public sealed partial class ConversationRouter(
 {
     private readonly Dictionary<MentionKind, IMentionResolver> _resolvers = resolvers.ToDictionary(r => r.Kind);
     private readonly ExampleWords _exampleWords = new(catalog);
+    private readonly HashSet<string> _examples = catalog.All.SelectMany(i => i.Examples).Select(Normalised).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>How far under the best score a decision of the other polarity, or one a statement's words name, may be
     /// and still be the one meant: about the spread of the scores of two intents whose examples differ in one word.</summary>
@@ -89,7 +90,8 @@ public sealed partial class ConversationRouter(
         for (var i = 0; i < split.Parts.Count; i++)
         {
             var part = split.Parts[i];
-            var followUp = FollowUps.Resolve(part, context, vocabulary, continues: i > 0);
+            // A part that is word for word an intent's example ("why did you say that?") means that intent, whatever came before.
+            var followUp = IsExample(part) ? null : FollowUps.Resolve(part, context, vocabulary, continues: i > 0);
             var effective = followUp?.Text ?? part;
             var step = await PlanPartAsync(caller, part, effective, followUp?.SameIntentAs, context, split.Parts.Count > 1, cancellationToken);
             steps.Add(step);
@@ -128,7 +130,7 @@ public sealed partial class ConversationRouter(
 
         // "would co-sell help?", "and with co-sell?" right after a deal was scored is a what-if on that deal.
         var afterScore = previous?.Intent.StartsWith("Prediction.", StringComparison.Ordinal) == true;
-        if (afterScore && (WhatIfForm().IsMatch(typed) || WhatIfForm().IsMatch(text))
+        if (afterScore && (WhatIfForm().IsMatch(typed) || WhatIfForm().IsMatch(text) || (WhatIfChange().IsMatch(typed) && !MessageEntities.RegistrationNumbers(typed, bare: false).Any()))
             && catalog.ById.GetValueOrDefault("Prediction.WhatIf") is { } whatIf && whatIf.AllowsRole(role))
         {
             return PlannedStep.Run(whatIf, text, ReadOnlyMemory<float>.Empty);
@@ -193,7 +195,8 @@ public sealed partial class ConversationRouter(
             return new PlannedStep(StepKind.Clarify, text, null, null, []) { Vector = decision.Vector, Scores = decision.Candidates };
         }
 
-        if (fallback is not null && intent != fallback && !intent.AnswersQuestions && (form.IsPolicyQuestion || form.IsMixed) && !named && !IsVerbatim(decision))
+        if (fallback is not null && intent != fallback && !intent.AnswersQuestions && (form.IsPolicyQuestion || form.IsMixed) && !named && !IsVerbatim(decision)
+            && !FarAhead(decision, intent, fallback))
         {
             return Knowledge(fallback, text, decision, [intent]);
         }
@@ -221,7 +224,18 @@ public sealed partial class ConversationRouter(
             return shown with { Scores = decision.Candidates };
         }
 
-        if (intent == fallback && (form.IsImperative || (!IsQuestion(text) && !form.AsksHowItWorks))
+        // "which of those run out soonest?" right after a list of registrations: a question about what an action just showed
+        // is for that plugin's actions, if one is near enough, not for the documents.
+        if (intent == fallback && previous is not null && !form.AsksHowItWorks && Anaphor().IsMatch(typed)
+            && catalog.ById.GetValueOrDefault(previous.Intent) is { } before && IsAction(before)
+            && decision.Scores.FirstOrDefault(s => s.Intent != fallback) is { } near && near.Intent.Plugin == before.Plugin && near.Score >= ShownScore
+            && near.Score >= (decision.Scores.FirstOrDefault(s => s.Intent == fallback)?.Score ?? 0) - PairWindow
+            && await ResolveAsync(caller, near.Intent, text, decision, fallback, weak: true, cancellationToken) is { } onWhatWasShown)
+        {
+            return onWhatWasShown;
+        }
+
+        if (intent == fallback && (form.IsImperative || (!IsQuestion(text) && !form.AsksHowItWorks) || (!form.AsksHowItWorks && LeadsFallback(decision, fallback) >= WeakLead))
             && decision.Candidates.FirstOrDefault(c => c.Intent != fallback) is { } action && IsAction(action.Intent) && action.Score >= options.Value.RequestScore)
         {
             // So weak a match stands only when what it acts on is named ("tell me a joke" is no registration lookup).
@@ -231,7 +245,13 @@ public sealed partial class ConversationRouter(
             }
         }
 
-        return (await ResolveAsync(caller, intent, text, decision, fallback, weak: false, cancellationToken))!;
+        var planned = (await ResolveAsync(caller, intent, text, decision, fallback, weak: false, cancellationToken))!;
+
+        // The knowledge base answers, and an action was a plausible reading too ("what info do I need to register a deal?"):
+        // the action is offered as a button rather than guessed.
+        return planned is { Kind: StepKind.Run, Offers.Count: 0 } && planned.Intent == fallback && fallback is not null
+            ? Knowledge(fallback, text, decision, decision.Scores.Where(s => s.Intent != fallback && s.Score >= options.Value.ClarifyScore).Select(s => s.Intent))
+            : planned;
     }
 
     /// <summary>The decision after the words that tell close intents apart have had their say (see <see cref="PairWindow"/>).</summary>
@@ -344,7 +364,33 @@ public sealed partial class ConversationRouter(
         return null;
     }
 
-    private static bool IsGreeting(string text, Intent greet)
+    /// <summary>How far an action must lead the knowledge base for a message put as a question to be the action's.</summary>
+    public const double ActionLead = 0.3;
+
+    /// <summary>The action leads the knowledge base by a clear margin: the meaning matcher, which has learnt
+    /// policy questions as the knowledge base's, reads the message as the action's although it is put as a question
+    /// ("what sort of stuff can I use you for?", "…, what's the fault risk?").</summary>
+    private static bool FarAhead(RouteDecision decision, Intent intent, Intent fallback) =>
+        (decision.Scores.FirstOrDefault(s => s.Intent == intent)?.Score ?? 0) - (decision.Scores.FirstOrDefault(s => s.Intent == fallback)?.Score ?? 0) >= ActionLead;
+
+    /// <summary>Score at which an action of the plugin that answered the turn before takes a message that refers back to
+    /// what it showed ("which of those…"): the reference says what the message is about, so a weaker match than
+    /// <see cref="RouterOptions.RequestScore"/> is enough.</summary>
+    public const double ShownScore = 0.1;
+
+    /// <summary>How far the best action must lead the knowledge base for a weak match (at or above
+    /// <see cref="RouterOptions.RequestScore"/>) on a question that does not ask how something works to be the action's
+    /// ("edge stuff all green?"): the documents were no closer.</summary>
+    public const double WeakLead = 0.1;
+
+        private static double LeadsFallback(RouteDecision decision, Intent fallback) =>
+        (decision.Scores.FirstOrDefault(s => s.Intent != fallback)?.Score ?? 0) - (decision.Scores.FirstOrDefault(s => s.Intent == fallback)?.Score ?? 0);
+
+    private bool IsExample(string text) => _examples.Contains(Normalised(text));
+
+    private static string Normalised(string text) => string.Join(' ', AssistantVocabulary.Words(text));
+
+        private static bool IsGreeting(string text, Intent greet)
     {
         var words = AssistantVocabulary.Words(text).ToList();
         return words.Count <= 3 || greet.Examples.Any(e => AssistantVocabulary.Words(e).FirstOrDefault() == words[0]);
@@ -423,6 +469,14 @@ public sealed partial class ConversationRouter(
 
     [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what if|and if|if we|if it|if the deal|if they|suppose|supposing|would (?:a |an |the )?[\w -]{2,40}(?:help|change|improve|matter|make)|what about|how about|and without|without|with (?:a |an )?[\w -]{2,30}instead|and with|with (?:a |an |the )?[\w -]{1,30}\w(?=\?*$))\b", RegexOptions.IgnoreCase)]
     private static partial Regex WhatIfForm();
+
+    // Right after a score, a message asking whether something would change it ("say Meridian joins, does that change anything?",
+    // "would routing it through the marketplace move the needle?") is a what-if on that deal.
+    [GeneratedRegex(@"\b(?:change|changes|help|helps|improve|improves|better|worse|needle|difference|affect|affects|impact|boost|boosts|hurt|hurts|raise|raises|lower|lowers|increase|increases|decrease|decreases|odds|chances)\b.*\?|\b(?:if|once|suppose|say)\b.*\b(?:change|help|improve|better|worse|needle|difference|affect|impact|boost|hurt|raise|lower|increase|decrease|odds|chances|score|look)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex WhatIfChange();
+
+    [GeneratedRegex(@"\b(?:those|these|them|that one|this one|the ones?)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Anaphor();
 
     // "a 250k deal", "$400,000", "1.2m": the size of a deal someone describes.
     [GeneratedRegex(@"(?:[$€£]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:k|m|mio|million|thousand)\b)", RegexOptions.IgnoreCase)]

@@ -70,14 +70,17 @@ public static partial class QuestionSplitter
 
     private static int Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
 
-    /// <summary>A sentence cut at "and"/"also" before a new question, where both sides have three words or more
+    /// <summary>A sentence cut at "and"/"also" before a new question, where both sides have three words or more (two before
+    /// "and then" or "and also")
     /// ("how many questions are in the PSAT survey and what scale" stays whole).</summary>
     private static IEnumerable<string> AtJoints(string sentence)
     {
         var start = 0;
         foreach (Match joint in Joint().Matches(sentence))
         {
-            if (Words(sentence[start..joint.Index]) >= 3 && Words(sentence[(joint.Index + joint.Length)..]) >= 3)
+            // "and then", "and also" say a second request follows, so a short first one ("approve DR-1043 and then …") splits too.
+            var before = joint.Value.Contains("then", StringComparison.OrdinalIgnoreCase) || joint.Value.Contains("also", StringComparison.OrdinalIgnoreCase) ? 2 : 3;
+            if (Words(sentence[start..joint.Index]) >= before && Words(sentence[(joint.Index + joint.Length)..]) >= 3)
             {
                 yield return sentence[start..joint.Index];
                 start = joint.Index + joint.Length;
@@ -88,13 +91,14 @@ public static partial class QuestionSplitter
     }
 
     // After "?", ";", a line break, or ". " before a new sentence.
-    [GeneratedRegex(@"(?<=\?)\s+|;\s*|\n+|(?<=[a-z0-9)]\.)\s+(?=[A-Za-z])")]
+    // A semicolon inside a word ("tl;dr") is no sentence end.
+    [GeneratedRegex(@"(?<=\?)\s+|;(?:\s+|$)|\n+|(?<=[a-z0-9)]\.)\s+(?=[A-Za-z])")]
     private static partial Regex SentenceEnd();
 
-    // ", and also", "and also", ", also", and "and" / ", and" before a question word or a request. A verb like "could" or
+    // ", and also", "and also", ", also", "and then", and "and" / ", and" before a question word or a request's verb. A verb like "could" or
     // "is" starts a new question only with a subject of its own ("… and could you…", "… and is it…"): in "we're running a
     // webinar and could use some MDF" it continues the sentence.
-    [GeneratedRegex(@",?\s+and\s+also\s+|,\s+also,?\s+|,?\s+(?:and|plus)\s+(?=(?:what|what's|how|when|where|who|which|why|tell me|show|list|give me|explain|by when|if)\b|(?:can|could|is|are|do|does|will|would|should)\s+(?:i|we|you|it|they|he|she|there|this|that|these|those|the|a|an|my|our|your|its|their|anyone|anybody|someone|(?-i:[A-Z])\w*|dr[\s-]?\d|mdf[\s-]?\d)\b)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@",?\s+and\s+also\s+|,\s+also,?\s+|,?\s+and\s+then\s+|,?\s+(?:and|plus)\s+(?=(?:what|what's|how|when|where|who|which|why|tell me|show|list|give me|explain|by when|if|approve|reject|decline|extend|register|submit|claim|mark|reindex|re-index|retire|evaluate|confirm|invite|upload|publish)\b|(?:can|could|is|are|do|does|will|would|should)\s+(?:i|we|you|it|they|he|she|there|this|that|these|those|the|a|an|my|our|your|its|their|anyone|anybody|someone|(?-i:[A-Z])\w*|dr[\s-]?\d|mdf[\s-]?\d)\b)", RegexOptions.IgnoreCase)]
     private static partial Regex Joint();
 
     [GeneratedRegex(@"^(?:like|e\.g\.|eg|for example|for instance|such as|i\.e\.|specifically|in particular)[,:]?\s+", RegexOptions.IgnoreCase)]

@@ -9,6 +9,8 @@ public sealed class QuestionSplitterTests
     [InlineData("show my registrations, and also how much MDF do we have left?", "show my registrations", "how much MDF do we have left?")]
     [InlineData("which gateways are up and which models are on store-12?", "which gateways are up", "which models are on store-12?")]
     [InlineData("review queue please; and how long do I have to decide?", "review queue please", "how long do I have to decide?")]
+    [InlineData("approve DR-1043 and then show me what else is in the review queue", "approve DR-1043", "show me what else is in the review queue")]
+    [InlineData("list the knowledge sources and reindex everything afterwards", "list the knowledge sources", "reindex everything afterwards")]
     public void Split_TwoQuestions_AreTwoParts(string message, string first, string second)
     {
         var split = QuestionSplitter.Split(message);
@@ -21,6 +23,8 @@ public sealed class QuestionSplitterTests
     [InlineData("what do gold and platinum partners get")]
     [InlineData("register a deal for Contoso, Azure migration, about 250k, closing in March")]
     [InlineData("approve DR-1042 because roles co-exist and the customer confirmed")]
+    [InlineData("tl;dr how's our tier looking")]
+    [InlineData("which deals are active and open right now")]
     public void Split_OneQuestion_StaysWhole(string message) =>
         Assert.Equal([message], QuestionSplitter.Split(message).Parts);
 

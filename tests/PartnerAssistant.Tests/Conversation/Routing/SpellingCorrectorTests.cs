@@ -67,4 +67,15 @@ public sealed class SpellingCorrectorTests
         Assert.Equal("the deal", corrected.Text);
         Assert.False(corrected.ChangedMeaning);
     }
+
+    [Fact]
+    public async Task Correct_WithTheEnglishWordList_LeavesRealWordsAloneAndStillFixesShortTypos()
+    {
+        var builder = new VocabularyBuilder().AddText("a partial list; sooner or later; still waiting; register a deal", 3);
+        await new PartnerAssistant.Knowledge.EnglishWordsVocabulary().ContributeAsync(builder, TestContext.Current.CancellationToken);
+        var vocabulary = builder.Build();
+
+        Assert.Equal("who is partway through, which run out soonest", SpellingCorrector.Correct("who is partway through, which run out soonest", vocabulary).Text);
+        Assert.Equal("still waiting to register a deal", SpellingCorrector.Correct("stil waiting to regster a deal", vocabulary).Text);
+    }
 }

@@ -1,0 +1,41 @@
+namespace PartnerAssistant.Tests.Conversation.Routing;
+
+/// <summary>How the front door reads a message against the turn before it and against what the knowledge base would take.</summary>
+public sealed class ConversationRouterReadingTests(ConversationSet set) : IClassFixture<ConversationSet>
+{
+    [Theory]
+    [InlineData("which of those run out first?", "show my open registrations", "Deals.ExpiringRegistrations")]
+    [InlineData("say Meridian comes in as an influence partner, does that change anything?", "score DR-1022", "Prediction.WhatIf")]
+    [InlineData("why did you say that?", "how long is an approved deal registration protected?", "Trust.Why")]
+    public async Task PlanAsync_AfterATurn_ReadsTheMessageAgainstIt(string say, string after, string expected)
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = "demo-partner", After = after, Expect = [expected] }, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Right, outcome.Describe());
+    }
+
+    [Fact]
+    public async Task PlanAsync_TheSameMessageWithNothingBefore_GoesToTheKnowledgeBase()
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = "which of those run out first?", As = "demo-partner", Expect = ["Knowledge.Ask"] }, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Right, outcome.Describe());
+    }
+
+    [Fact]
+    public async Task PlanAsync_RequestAndThenAnother_RunsBoth()
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = "approve DR-1043 and then show me what else is in the review queue", As = "demo-manager", Expect = ["Deals.Approve", "Deals.ReviewQueue"] }, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Right, outcome.Describe());
+    }
+
+    [Fact]
+    public async Task PlanAsync_PolicyQuestionNearAnAction_AnswersAndOffersTheAction()
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = "what info do I need to register a deal?", As = "demo-partner", Expect = ["Knowledge.Ask"] }, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Right, outcome.Describe());
+        Assert.Contains("I want to register a new deal", Assert.Single(outcome.Plan.Steps).Offers);
+    }
+}
