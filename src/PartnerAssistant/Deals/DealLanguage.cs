@@ -35,7 +35,7 @@ public static partial class DealLanguage
     private static readonly HashSet<string> NotACustomer =
     [
         "anyone", "anybody", "someone", "somebody", "it", "this", "that", "there", "this customer", "the customer", "another partner",
-        "other partner", "any partner", "other partners", "another", "us", "me", "we", "my customer", "our customer",
+        "other partner", "any partner", "other partners", "another", "us", "me", "we", "my customer", "our customer", "them", "they", "those", "these", "him", "her",
     ];
 
     private static readonly Dictionary<string, string> CurrencySymbols = new()
@@ -249,7 +249,7 @@ public static partial class DealLanguage
     /// on Contoso?", "registrations for contoso.com".</summary>
     public static string? FindCustomerInQuestion(string text)
     {
-        foreach (var pattern in new[] { IsRegistered(), RegisteredName(), WorkingOn(), AboutCustomer() })
+        foreach (var pattern in new[] { IsRegistered(), RegisteredName(), WorkingOn(), AboutCustomer(), TopicFirst() })
         {
             if (pattern.Match(text) is { Success: true } match)
             {
@@ -560,4 +560,9 @@ public static partial class DealLanguage
 
     [GeneratedRegex(@"\b(?:registrations?|registered|deals?|touches|partners|activity|anyone|anybody|somebody|someone|protection)\s+(?:\w+\s+)?(?:for|on|with|at|of)\s+(?<customer>[^?!\n]+)", RegexOptions.IgnoreCase)]
     private static partial Regex AboutCustomer();
+
+    // "Sable Freight: which partners are engaged there?", "Pinewood Logistics, anyone on it?": the name said first, as the
+    // topic, and the question after it refers back to it.
+    [GeneratedRegex(@"^(?<customer>(?-i:[A-Z])[\w&.'’-]*(?:\s+(?-i:[A-Z])[\w&.'’-]*){0,4})\s*(?::|,|\s[-–—])\s+\S")]
+    private static partial Regex TopicFirst();
 }

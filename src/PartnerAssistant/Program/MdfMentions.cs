@@ -19,7 +19,7 @@ internal sealed class MdfMentions(MdfService mdf) : IMentionResolver
         try
         {
             var view = await mdf.FindAsync(caller, number, cancellationToken);
-            return new Mention(Kind, MentionState.Found, MdfNumber.Format(number), view.Number);
+            return new Mention(Kind, MentionState.Found, MdfNumber.Format(number), view.Number) { Stage = view.Status.ToString().ToLowerInvariant() };
         }
         catch (Exception ex) when (ex is ProgramNotFoundException or ProgramAccessDeniedException)
         {

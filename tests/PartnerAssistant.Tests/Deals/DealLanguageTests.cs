@@ -80,6 +80,9 @@ public sealed class DealLanguageTests
     [InlineData("who is working on Contoso?", "Contoso")]
     [InlineData("who else touches the Woodgrove Bank account", "Woodgrove Bank")]
     [InlineData("are there registrations for contoso.com", "contoso.com")]
+    [InlineData("Sable Freight: which partners are engaged there?", "Sable Freight")]
+    [InlineData("Pinewood Logistics, anyone on it?", "Pinewood Logistics")]
+    [InlineData("Pincrest Dental - do we or any other partner have a registration on them?", "Pincrest Dental")]
     public void FindCustomerInQuestion_TheCustomerAskedAbout(string text, string expected) =>
         Assert.Equal(expected, DealLanguage.FindCustomerInQuestion(text));
 

@@ -107,6 +107,13 @@ public sealed partial class ConversationRouter(
             steps.RemoveAll(s => s.Intent?.Plugin == "Help" && s.Intent.Function == "Greet");
         }
 
+        // "can we get extra time on DR-1028? signing slipped by 6 wks": beside a request, a remark that only the knowledge base
+        // took is context for the request, not a question of its own, and the documents have nothing to say to it.
+        if (steps.Count > 1 && steps.Any(s => s.Kind == StepKind.Run && s.Intent?.Id != settings.FallbackIntent))
+        {
+            steps.RemoveAll(s => s.Kind == StepKind.Run && s.Intent?.Id == settings.FallbackIntent && !IsQuestion(s.Text) && !QuestionForm.Of(s.Text).AsksHowItWorks);
+        }
+
         steps = steps.DistinctBy(s => (s.Kind, s.Intent?.Id, s.Text.ToLowerInvariant())).ToList();
         if (context is not null && steps.LastOrDefault() is { Kind: StepKind.Run })
         {
@@ -130,7 +137,7 @@ public sealed partial class ConversationRouter(
 
         // "would co-sell help?", "and with co-sell?" right after a deal was scored is a what-if on that deal.
         var afterScore = previous?.Intent.StartsWith("Prediction.", StringComparison.Ordinal) == true;
-        if (afterScore && (WhatIfForm().IsMatch(typed) || WhatIfForm().IsMatch(text) || (WhatIfChange().IsMatch(typed) && !MessageEntities.RegistrationNumbers(typed, bare: false).Any()))
+        if (afterScore && (WhatIfForm().IsMatch(typed) || WhatIfForm().IsMatch(text) || IfClause().IsMatch(typed) || (WhatIfChange().IsMatch(typed) && !MessageEntities.RegistrationNumbers(typed, bare: false).Any()))
             && catalog.ById.GetValueOrDefault("Prediction.WhatIf") is { } whatIf && whatIf.AllowsRole(role))
         {
             return PlannedStep.Run(whatIf, text, ReadOnlyMemory<float>.Empty);
@@ -140,6 +147,7 @@ public sealed partial class ConversationRouter(
         var entities = MessageEntities.Find(text, vocabulary);
         var input = new MatcherInput(text, catalog.Names.Mask(WithNamesMasked(text, entities)));
         var decision = await router.RouteAsync(input, role, cancellationToken);
+        decision = await ApplicableAsync(caller, text, decision, role, cancellationToken);
         if (sameIntentAs is not null && catalog.ById.GetValueOrDefault(sameIntentAs) is { } repeated && repeated.AllowsRole(role))
         {
             // The same question as before about something else: the same intent, whatever the words alone score.
@@ -173,6 +181,16 @@ public sealed partial class ConversationRouter(
         // Near scores are settled by the words that tell neighbours apart: a statement of what happened, which way a
         // decision goes, what the message names, a word only one candidate is asked with.
         decision = await SettleAsync(caller, text, input, decision, cancellationToken);
+
+        // "what can this thing do for an enablement editor?", "does the bot have me down as an admin?": a message about the
+        // assistant itself is for the intents that answer for it (help, profile, data, why), when one is among the best;
+        // the documents describe the program, not the assistant.
+        if (fallback is not null && AddressesAssistant().IsMatch(text) && decision.Scores.FirstOrDefault() is { } top
+            && decision.Scores.FirstOrDefault(s => s.Intent.Plugin is "Help" or "Trust") is { } self
+            && self.Score >= options.Value.RequestScore && self.Score >= top.Score - PairWindow && !(self.Intent.Plugin == "Help" && self.Intent.Function == "Greet"))
+        {
+            return (await ResolveAsync(caller, self.Intent, text, decision, fallback, weak: false, cancellationToken))!;
+        }
 
         if (decision.Kind == RouteKind.Clarify)
         {
@@ -254,6 +272,31 @@ public sealed partial class ConversationRouter(
             : planned;
     }
 
+    /// <summary>The decision without the intents that cannot apply to the thing the message names in the stage it is in
+    /// (<see cref="Intent.When"/>): "approve MDF-2" approves the request while MDF-2 waits for a decision, and its claim
+    /// once it is claimed. When none of them applies, all stay, and the action's own answer says why it cannot.</summary>
+    private async Task<RouteDecision> ApplicableAsync(Caller caller, string text, RouteDecision decision, Role role, CancellationToken cancellationToken)
+    {
+        var staged = decision.Scores.Take(5).Where(s => s.Intent.When.Count > 0).Select(s => s.Intent.Needs).Distinct().ToList();
+        foreach (var kind in staged)
+        {
+            if (!_resolvers.TryGetValue(kind, out var resolver) || await resolver.ResolveAsync(caller, text, cancellationToken) is not { State: MentionState.Found, Stage: { } stage })
+            {
+                continue;
+            }
+
+            bool Inapplicable(Intent intent) => intent.Needs == kind && intent.When.Count > 0 && !intent.When.Contains(stage, StringComparer.OrdinalIgnoreCase);
+            if (decision.Scores.Any(s => s.Intent.Needs == kind && s.Intent.When.Contains(stage, StringComparer.OrdinalIgnoreCase))
+                && decision.Scores.Take(5).Any(s => Inapplicable(s.Intent)))
+            {
+                var scores = decision.Scores.Where(s => !Inapplicable(s.Intent)).ToList();
+                decision = router.Decide(scores, role) with { Vector = decision.Vector, Scores = scores };
+            }
+        }
+
+        return decision;
+    }
+
     /// <summary>The decision after the words that tell close intents apart have had their say (see <see cref="PairWindow"/>).</summary>
     private async Task<RouteDecision> SettleAsync(Caller caller, string text, MatcherInput input, RouteDecision decision, CancellationToken cancellationToken)
     {
@@ -312,6 +355,13 @@ public sealed partial class ConversationRouter(
         if (fitting.Count > 0)
         {
             candidates = fitting;
+        }
+
+        // "register a deal for contoso" is a request: of close candidates, one people ask for with questions ("is Contoso
+        // registered?") is the less likely reading.
+        if (candidates.Count > 1 && statement && QuestionForm.Of(text).IsImperative && candidates.Count(c => !AskedAsQuestion(c)) is > 0 and var requests && requests < candidates.Count)
+        {
+            candidates = candidates.Where(c => !AskedAsQuestion(c)).ToList();
         }
 
         var chosen = candidates.Count == 1 ? candidates[0] : _exampleWords.Distinct(NameMasker.StripMasked(input.Masked), candidates);
@@ -385,6 +435,12 @@ public sealed partial class ConversationRouter(
 
         private static double LeadsFallback(RouteDecision decision, Intent fallback) =>
         (decision.Scores.FirstOrDefault(s => s.Intent != fallback)?.Score ?? 0) - (decision.Scores.FirstOrDefault(s => s.Intent == fallback)?.Score ?? 0);
+
+    /// <summary>Most of the intent's examples are questions.</summary>
+    private bool AskedAsQuestion(Intent intent) =>
+        _askedAsQuestion.GetOrAdd(intent.Id, _ => intent.Examples.Count > 0 && intent.Examples.Count(IsQuestion) * 2 > intent.Examples.Count);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _askedAsQuestion = new(StringComparer.Ordinal);
 
     private bool IsExample(string text) => _examples.Contains(Normalised(text));
 
@@ -474,6 +530,13 @@ public sealed partial class ConversationRouter(
     // "would routing it through the marketplace move the needle?") is a what-if on that deal.
     [GeneratedRegex(@"\b(?:change|changes|help|helps|improve|improves|better|worse|needle|difference|affect|affects|impact|boost|boosts|hurt|hurts|raise|raises|lower|lowers|increase|increases|decrease|decreases|odds|chances)\b.*\?|\b(?:if|once|suppose|say)\b.*\b(?:change|help|improve|better|worse|needle|difference|affect|impact|boost|hurt|raise|lower|increase|decrease|odds|chances|score|look)\b", RegexOptions.IgnoreCase)]
     private static partial Regex WhatIfChange();
+
+    [GeneratedRegex(@"\b(?:you|you're|youre|this thing|this bot|the bot|this assistant|the assistant|partner assistant)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex AddressesAssistant();
+
+    // "and if Keystone came on as a certified SI?" right after a score: a condition on that deal.
+    [GeneratedRegex(@"^(?:(?:and|but|so|ok|okay)\s+)?(?:if|what if|even if|suppose|imagine)\s+(?!not\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex IfClause();
 
     [GeneratedRegex(@"\b(?:those|these|them|that one|this one|the ones?)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Anaphor();

@@ -84,6 +84,12 @@ public static partial class FollowUps
             return null;
         }
 
+        // "where's that from?", "says who?", "where is that written?": a question about the answer itself, not about its topic.
+        if (AboutTheAnswer().IsMatch(clause))
+        {
+            return null;
+        }
+
         // "extend it", "how likely is it to close?", "what are its odds?": the thing the previous turn named.
         var referent = before.FirstOrDefault(b => b.Class is EntityClass.Registration or EntityClass.MdfRequest or EntityClass.Customer or EntityClass.Partner);
         if (referent is not null && pronoun.Success)
@@ -149,6 +155,9 @@ public static partial class FollowUps
 
     [GeneratedRegex(@"^(?:(?:and|also|then|so|ok|okay)[,]?\s+)+", RegexOptions.IgnoreCase)]
     private static partial Regex Lead();
+
+    [GeneratedRegex(@"^says who\b|\b(?:that|this|it)\b.{0,30}\b(?:from|written|based on|sourced)\W*$|\bwhere (?:is|was|does|did) (?:that|this|it) (?:say|written|come)\b|\bwhich (?:model|document|doc|article|source)s? (?:produced|gave|said|says|is) (?:that|this|it)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex AboutTheAnswer();
 
     [GeneratedRegex(@"\b(?:it|its|that|this one|that one|them|they)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Pronoun();

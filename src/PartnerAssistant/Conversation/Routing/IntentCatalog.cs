@@ -27,6 +27,11 @@ public sealed record Intent(string Plugin, string Function, string Title, string
     /// me?"): the router does not send it to the knowledge base as a policy question. Default: false.</summary>
     public bool AnswersQuestions { get; init; }
 
+    /// <summary>The stages of the thing it acts on in which the intent can apply (<c>when:</c>, e.g. an MDF claim is approved only
+    /// when the request is "claimed"); empty when any stage will do. A message naming a thing in another stage is not
+    /// this intent's, however close its words are.</summary>
+    public IReadOnlyList<string> When { get; init; } = [];
+
     /// <summary>How people actually asked for this intent, from the labelled conversations in <c>prompts/phrasings/</c>:
     /// they teach the meaning matcher (nearest examples and classifier) only, so a typo or a customer's name in them never
     /// becomes a word the lexical matcher, the spelling corrector or a button relies on.</summary>
@@ -146,6 +151,7 @@ public sealed class IntentCatalog
                     Cue = cue,
                     AnswersQuestions = entry.AnswersQuestions ?? false,
                     Phrasings = phrasings.GetValueOrDefault($"{plugin}.{entry.Function}") ?? [],
+                    When = entry.When?.Select(w => w.ToLowerInvariant()).ToList() ?? [],
                 });
             }
         }
@@ -232,5 +238,6 @@ public sealed class IntentCatalog
         public string? Decision { get; set; }
         public string? Cue { get; set; }
         public bool? AnswersQuestions { get; set; }
+        public List<string>? When { get; set; }
     }
 }

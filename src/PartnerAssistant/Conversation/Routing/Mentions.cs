@@ -37,6 +37,10 @@ public enum MentionState
 /// <summary>What a message names of one kind, and whether it resolved.</summary>
 public sealed record Mention(MentionKind Kind, MentionState State, string? Text = null, string? Canonical = null)
 {
+    /// <summary>Where the thing found stands, in the words of the intents' <c>when:</c> ("requested", "claimed"), when its
+    /// resolver says; null otherwise.</summary>
+    public string? Stage { get; init; }
+
     public static Mention Absent(MentionKind kind) => new(kind, MentionState.Absent);
 }
 

@@ -130,7 +130,8 @@ public sealed partial class NameMasker
         return before.IsEmpty || before[^1] is '.' or '!' or '?' or ':' or '"' or '(' or '\n';
     }
 
-    private static bool IsTitleCase(string word) => char.IsUpper(word[0]) && word.Skip(1).Any(char.IsLower);
+    // "MDF-1's" is an acronym with a possessive, not a name: the possessive's "s" is no lower-case letter of the word.
+    private static bool IsTitleCase(string word) => char.IsUpper(word[0]) && (IsPossessive(word) ? word[..^2] : word).Skip(1).Any(char.IsLower);
 
     private static bool IsCapitalised(string word) => char.IsUpper(word[0]);
 

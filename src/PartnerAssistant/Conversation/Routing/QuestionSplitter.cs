@@ -98,7 +98,7 @@ public static partial class QuestionSplitter
     // ", and also", "and also", ", also", "and then", and "and" / ", and" before a question word or a request's verb. A verb like "could" or
     // "is" starts a new question only with a subject of its own ("… and could you…", "… and is it…"): in "we're running a
     // webinar and could use some MDF" it continues the sentence.
-    [GeneratedRegex(@",?\s+and\s+also\s+|,\s+also,?\s+|,?\s+and\s+then\s+|,?\s+(?:and|plus)\s+(?=(?:what|what's|how|when|where|who|which|why|tell me|show|list|give me|explain|by when|if|approve|reject|decline|extend|register|submit|claim|mark|reindex|re-index|retire|evaluate|confirm|invite|upload|publish)\b|(?:can|could|is|are|do|does|will|would|should)\s+(?:i|we|you|it|they|he|she|there|this|that|these|those|the|a|an|my|our|your|its|their|anyone|anybody|someone|(?-i:[A-Z])\w*|dr[\s-]?\d|mdf[\s-]?\d)\b)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@",?\s+and\s+also\s+|,\s+also,?\s+|,?\s+and\s+then\s+|,\s+then\s+|,?\s+(?:and|plus)\s+(?=(?:what|what's|how|when|where|who|which|why|tell me|show|list|give me|explain|by when|if|approve|reject|decline|extend|register|submit|claim|mark|reindex|re-index|retire|evaluate|confirm|invite|upload|publish)\b|(?:can|could|is|are|do|does|will|would|should)\s+(?:i|we|you|it|they|he|she|there|this|that|these|those|the|a|an|my|our|your|its|their|anyone|anybody|someone|(?-i:[A-Z])\w*|dr[\s-]?\d|mdf[\s-]?\d)\b)", RegexOptions.IgnoreCase)]
     private static partial Regex Joint();
 
     [GeneratedRegex(@"^(?:like|e\.g\.|eg|for example|for instance|such as|i\.e\.|specifically|in particular)[,:]?\s+", RegexOptions.IgnoreCase)]

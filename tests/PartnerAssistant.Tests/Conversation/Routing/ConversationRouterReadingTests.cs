@@ -7,9 +7,10 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
     [InlineData("which of those run out first?", "show my open registrations", "Deals.ExpiringRegistrations")]
     [InlineData("say Meridian comes in as an influence partner, does that change anything?", "score DR-1022", "Prediction.WhatIf")]
     [InlineData("why did you say that?", "how long is an approved deal registration protected?", "Trust.Why")]
-    public async Task PlanAsync_AfterATurn_ReadsTheMessageAgainstIt(string say, string after, string expected)
+    [InlineData("ok, approve it for the whole amount", "status of MDF-2", "Mdf.ApproveRequest", "demo-manager")]
+    public async Task PlanAsync_AfterATurn_ReadsTheMessageAgainstIt(string say, string after, string expected, string person = "demo-partner")
     {
-        var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = "demo-partner", After = after, Expect = [expected] }, TestContext.Current.CancellationToken);
+        var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = person, After = after, Expect = [expected] }, TestContext.Current.CancellationToken);
 
         Assert.True(outcome.Right, outcome.Describe());
     }
@@ -37,5 +38,24 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
 
         Assert.True(outcome.Right, outcome.Describe());
         Assert.Contains("I want to register a new deal", Assert.Single(outcome.Plan.Steps).Offers);
+    }
+
+    [Theory]
+    [InlineData("what's MDF-1's status", "demo-partner-admin", "Mdf.RequestStatus")]
+    [InlineData("what can this bot do for a channel manager?", "demo-manager", "Help.Capabilities")]
+    [InlineData("Sable Freight: which partners are engaged there?", "demo-sales", "Deals.WhoIsWorkingOn")]
+    public async Task PlanAsync_WhatTheMessageNames_DecidesBetweenNeighbours(string say, string person, string expected)
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = person, Expect = [expected] }, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Right, outcome.Describe());
+    }
+
+    [Fact]
+    public async Task PlanAsync_RequestWithARemark_RunsTheRequestAlone()
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = "can we get more time on DR-1028? the signature slipped by 6 wks", As = "demo-partner", Expect = ["Deals.ExtendRegistration"] }, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Right, outcome.Describe());
     }
 }

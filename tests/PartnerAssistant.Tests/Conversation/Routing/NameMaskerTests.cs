@@ -15,6 +15,7 @@ public sealed class NameMaskerTests
         Assert.Equal(expected, Masker.Mask(utterance));
 
     [Theory]
+    [InlineData("what's MDF-1's status")]
     [InlineData("What does Gold tier require in EMEA?")]
     [InlineData("how do we handle GDPR for an EU customer")]
     [InlineData("Register a Data Fabric deal")]
