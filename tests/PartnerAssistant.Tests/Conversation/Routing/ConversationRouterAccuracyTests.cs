@@ -17,9 +17,9 @@ public sealed class ConversationRouterAccuracyTests(ConversationSet set, ITestOu
     /// that followed it stood at 95.1 % (1,082 of 1,138, 2026-12-07). This floor catches a change that makes it worse.</summary>
     private const double TuningFloor = 0.94;
 
-    /// <summary>The test half does not meet the target: 86.0 % when first run (2026-12-07, docs/benchmarks.md). This floor
+    /// <summary>The test half does not meet the target: 89.0 % when first run (2026-12-07, docs/benchmarks.md). This floor
     /// only catches a change that makes it worse; it was set after that run and is no claim about the router.</summary>
-    private const double TestHalfFloor = 0.84;
+    private const double TestHalfFloor = 0.87;
 
     [Fact]
     public async Task PlanAsync_TestHalf_StaysAtOrAboveItsFirstMeasuredAccuracy()
