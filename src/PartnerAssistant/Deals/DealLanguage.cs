@@ -563,6 +563,7 @@ public static partial class DealLanguage
 
     // "Sable Freight: which partners are engaged there?", "Pinewood Logistics, anyone on it?": the name said first, as the
     // topic, and the question after it refers back to it.
-    [GeneratedRegex(@"^(?<customer>(?-i:[A-Z])[\w&.'’-]*(?:\s+(?-i:[A-Z])[\w&.'’-]*){0,4})\s*(?::|,|\s[-–—])\s+\S")]
+    // Not a greeting, thanks or a heading word ("Thanks, …", "Hi Sam, …", "Question: …"), nor a number ("DR-1042: …").
+    [GeneratedRegex(@"^(?!(?:hi|hey|hello|thanks|thank|cheers|ok|okay|so|also|sorry|question|update|btw|fyi|yes|no|well|right|great|cool|please|quick|dear|morning|afternoon|evening|note|reminder|urgent)\b)(?!\S*\d)(?<customer>(?-i:[A-Z])[\w&.'’-]*(?:\s+(?-i:[A-Z])[\w&.'’-]*){0,4})\s*(?::|,|\s[-–—])\s+\S", RegexOptions.IgnoreCase)]
     private static partial Regex TopicFirst();
 }

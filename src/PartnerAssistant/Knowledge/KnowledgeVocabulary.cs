@@ -74,8 +74,10 @@ internal sealed class ModelVocabulary(IOptions<EmbeddingOptions> options) : IVoc
 /// <summary>
 /// More general English for the router: the npm package <c>word-list</c> (about 274,000 English words), so a real word
 /// the model's vocabulary lacks ("partway", "soonest") is not "corrected" into one the assistant uses ("partial",
-/// "sooner"). Only words of five letters or more count: a list that size holds most short misspellings too ("wat",
-/// "deel", "opne" are all in it), and those the corrector should still fix. Without the package nothing changes.
+/// "sooner"). Only words of five letters or more count: among shorter ones a list that size holds common misspellings
+/// ("wat" is in it), which the corrector should still fix. The cost: a misspelling that is itself a rare English word
+/// ("parter", "extent" for "extend") is left as typed. The list is read once per process; without the package nothing
+/// changes.
 /// </summary>
 internal sealed class EnglishWordsVocabulary : IVocabularySource
 {
@@ -85,23 +87,16 @@ internal sealed class EnglishWordsVocabulary : IVocabularySource
     /// <summary>Shortest word taken from the list.</summary>
     public const int MinLength = 5;
 
-    public async Task ContributeAsync(VocabularyBuilder vocabulary, CancellationToken cancellationToken)
+    private static readonly Lazy<string[]> Words = new(Read);
+
+    public Task ContributeAsync(VocabularyBuilder vocabulary, CancellationToken cancellationToken)
     {
-        if (Hosting.AssetLocator.Find(WordListPath) is not { } path || !File.Exists(path))
-        {
-            return;
-        }
-
-        var words = new List<string>(200_000);
-        using var reader = File.OpenText(path);
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (line.Length >= MinLength && line.All(char.IsAsciiLetterLower))
-            {
-                words.Add(line);
-            }
-        }
-
-        vocabulary.AddKnown(words);
+        vocabulary.AddKnown(Words.Value);
+        return Task.CompletedTask;
     }
+
+    private static string[] Read() =>
+        Hosting.AssetLocator.Find(WordListPath) is { } path && File.Exists(path)
+            ? File.ReadLines(path).Where(line => line.Length >= MinLength && line.All(char.IsAsciiLetterLower)).ToArray()
+            : [];
 }

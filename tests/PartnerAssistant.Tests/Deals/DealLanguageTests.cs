@@ -87,6 +87,14 @@ public sealed class DealLanguageTests
         Assert.Equal(expected, DealLanguage.FindCustomerInQuestion(text));
 
     [Theory]
+    [InlineData("Thanks, which partners are engaged there?")]
+    [InlineData("Hi Sam, anyone on it?")]
+    [InlineData("Question: who is working there?")]
+    [InlineData("DR-1042: who else touched it?")]
+    public void FindCustomerInQuestion_AGreetingHeadingOrNumberFirst_IsNoCustomer(string text) =>
+        Assert.Null(DealLanguage.FindCustomerInQuestion(text));
+
+    [Theory]
     [InlineData("this quarter", "2026-10-01", "2026-12-31")]
     [InlineData("last quarter", "2026-07-01", "2026-09-30")]
     [InlineData("Q1 2026", "2026-01-01", "2026-03-31")]

@@ -46,7 +46,11 @@ public sealed record TurnPlan(string? Reply, IReadOnlyList<PlannedStep> Steps, C
 /// two or three questions, reads follow-ups against the question before, routes each part with
 /// <see cref="IntentRouter"/>, sends a question about how something works to the knowledge base even when an
 /// action's wording is closer (offering the action as a button), and lets an action that needs a
-/// registration, customer, MDF request or partner run only when the message names one the caller may see.
+/// registration, customer, MDF request or partner run only when the message names one the caller may see, and
+/// only in the stage of that thing it applies to (<see cref="Intent.When"/>). Beyond the scores it reads the
+/// message's shape: a reference back to what an action just showed stays with that plugin, a condition right
+/// after a score is a what-if, a question to the assistant about itself is for help, profile or why, an
+/// imperative prefers the request of two close readings, and a remark beside a request is context, not a question.
 /// It runs nothing itself: <see cref="AssistantBot"/> runs the plan's steps.
 /// </summary>
 public sealed partial class ConversationRouter(
@@ -59,7 +63,13 @@ public sealed partial class ConversationRouter(
 {
     private readonly Dictionary<MentionKind, IMentionResolver> _resolvers = resolvers.ToDictionary(r => r.Kind);
     private readonly ExampleWords _exampleWords = new(catalog);
-    private readonly HashSet<string> _examples = catalog.All.SelectMany(i => i.Examples).Select(Normalised).ToHashSet(StringComparer.Ordinal);
+    private readonly HashSet<string> _askedAsQuestion = catalog.All
+        .Where(i => i.Examples.Count > 0 && i.Examples.Count(IsQuestion) * 2 > i.Examples.Count).Select(i => i.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    // Examples of an action that lean on the turn before for what they act on ("approve that MDF request") still go through
+    // the follow-up reading; "why did you say that?" needs no referent.
+    private readonly HashSet<string> _examples = catalog.All
+        .SelectMany(i => i.Examples.Where(e => i.Needs == MentionKind.None || !Referring().IsMatch(e))).Select(Normalised).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>How far under the best score a decision of the other polarity, or one a statement's words name, may be
     /// and still be the one meant: about the spread of the scores of two intents whose examples differ in one word.</summary>
@@ -87,6 +97,8 @@ public sealed partial class ConversationRouter(
             : FollowUps.Previous(state, now, settings.FollowUpWindow);
 
         var steps = new List<PlannedStep>();
+        var typedParts = new Dictionary<PlannedStep, string>(ReferenceEqualityComparer.Instance);
+        var contexts = new Dictionary<PlannedStep, TurnContext>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < split.Parts.Count; i++)
         {
             var part = split.Parts[i];
@@ -95,9 +107,10 @@ public sealed partial class ConversationRouter(
             var effective = followUp?.Text ?? part;
             var step = await PlanPartAsync(caller, part, effective, followUp?.SameIntentAs, context, split.Parts.Count > 1, cancellationToken);
             steps.Add(step);
+            typedParts[step] = part;
             if (step is { Kind: StepKind.Run, Intent: { } ran })
             {
-                context = new TurnContext(step.Text, ran.Id, now);
+                context = contexts[step] = new TurnContext(step.Text, ran.Id, now);
             }
         }
 
@@ -109,9 +122,12 @@ public sealed partial class ConversationRouter(
 
         // "can we get extra time on DR-1028? signing slipped by 6 wks": beside a request, a remark that only the knowledge base
         // took is context for the request, not a question of its own, and the documents have nothing to say to it.
-        if (steps.Count > 1 && steps.Any(s => s.Kind == StepKind.Run && s.Intent?.Id != settings.FallbackIntent))
+        // Read as typed: a follow-up spelt out has lost its question mark. A request ("tell me about the MDF policy") stays.
+        if (steps.Count > 1 && steps.Any(s => s.Kind == StepKind.Run && s.Intent?.Id != settings.FallbackIntent)
+            && steps.RemoveAll(s => s.Kind == StepKind.Run && s.Intent?.Id == settings.FallbackIntent && IsRemark(typedParts[s])) > 0)
         {
-            steps.RemoveAll(s => s.Kind == StepKind.Run && s.Intent?.Id == settings.FallbackIntent && !IsQuestion(s.Text) && !QuestionForm.Of(s.Text).AsksHowItWorks);
+            // What the next turn refers back to is the last step kept, not the remark.
+            context = steps.LastOrDefault(s => contexts.ContainsKey(s)) is { } kept ? contexts[kept] : context;
         }
 
         steps = steps.DistinctBy(s => (s.Kind, s.Intent?.Id, s.Text.ToLowerInvariant())).ToList();
@@ -135,16 +151,19 @@ public sealed partial class ConversationRouter(
         var role = caller.Role;
         var fallback = catalog.ById.GetValueOrDefault(options.Value.FallbackIntent) is { } f && f.AllowsRole(role) ? f : null;
 
-        // "would co-sell help?", "and with co-sell?" right after a deal was scored is a what-if on that deal.
+        var vocabulary = await vocabularies.GetAsync(cancellationToken);
+        var entities = MessageEntities.Find(text, vocabulary);
+
+        // "would co-sell help?", "and with co-sell?", "and if Keystone came on as an SI?" right after a deal was scored is a
+        // what-if on that deal; a message naming another deal or customer ("what are our chances with Adventure Works?"), or
+        // an intent's own example, is a new question.
         var afterScore = previous?.Intent.StartsWith("Prediction.", StringComparison.Ordinal) == true;
-        if (afterScore && (WhatIfForm().IsMatch(typed) || WhatIfForm().IsMatch(text) || IfClause().IsMatch(typed) || (WhatIfChange().IsMatch(typed) && !MessageEntities.RegistrationNumbers(typed, bare: false).Any()))
+        if (afterScore && !entities.Any(e => e.Class is EntityClass.Customer or EntityClass.Registration) && !IsExample(typed)
+            && (WhatIfForm().IsMatch(typed) || WhatIfForm().IsMatch(text) || IfClause().IsMatch(typed) || (WhatIfChange().IsMatch(typed) && BackReference().IsMatch(typed)))
             && catalog.ById.GetValueOrDefault("Prediction.WhatIf") is { } whatIf && whatIf.AllowsRole(role))
         {
             return PlannedStep.Run(whatIf, text, ReadOnlyMemory<float>.Empty);
         }
-
-        var vocabulary = await vocabularies.GetAsync(cancellationToken);
-        var entities = MessageEntities.Find(text, vocabulary);
         var input = new MatcherInput(text, catalog.Names.Mask(WithNamesMasked(text, entities)));
         var decision = await router.RouteAsync(input, role, cancellationToken);
         decision = await ApplicableAsync(caller, text, decision, role, cancellationToken);
@@ -185,9 +204,9 @@ public sealed partial class ConversationRouter(
         // "what can this thing do for an enablement editor?", "does the bot have me down as an admin?": a message about the
         // assistant itself is for the intents that answer for it (help, profile, data, why), when one is among the best;
         // the documents describe the program, not the assistant.
-        if (fallback is not null && AddressesAssistant().IsMatch(text) && decision.Scores.FirstOrDefault() is { } top
-            && decision.Scores.FirstOrDefault(s => s.Intent.Plugin is "Help" or "Trust") is { } self
-            && self.Score >= options.Value.RequestScore && self.Score >= top.Score - PairWindow && !(self.Intent.Plugin == "Help" && self.Intent.Function == "Greet"))
+        if (fallback is not null && AddressesAssistant().IsMatch(text) && decision.Scores.FirstOrDefault() is { } top && (top.Intent == fallback || IsAboutAssistant(top.Intent))
+            && decision.Scores.FirstOrDefault(s => IsAboutAssistant(s.Intent)) is { } self
+            && self.Score >= options.Value.RequestScore && self.Score >= top.Score - PairWindow)
         {
             return (await ResolveAsync(caller, self.Intent, text, decision, fallback, weak: false, cancellationToken))!;
         }
@@ -247,14 +266,15 @@ public sealed partial class ConversationRouter(
         if (intent == fallback && previous is not null && !form.AsksHowItWorks && Anaphor().IsMatch(typed)
             && catalog.ById.GetValueOrDefault(previous.Intent) is { } before && IsAction(before)
             && decision.Scores.FirstOrDefault(s => s.Intent != fallback) is { } near && near.Intent.Plugin == before.Plugin && near.Score >= ShownScore
-            && near.Score >= (decision.Scores.FirstOrDefault(s => s.Intent == fallback)?.Score ?? 0) - PairWindow
+            && near.Score >= ScoreOf(decision, fallback)
             && await ResolveAsync(caller, near.Intent, text, decision, fallback, weak: true, cancellationToken) is { } onWhatWasShown)
         {
             return onWhatWasShown;
         }
 
         if (intent == fallback && (form.IsImperative || (!IsQuestion(text) && !form.AsksHowItWorks) || (!form.AsksHowItWorks && LeadsFallback(decision, fallback) >= WeakLead))
-            && decision.Candidates.FirstOrDefault(c => c.Intent != fallback) is { } action && IsAction(action.Intent) && action.Score >= options.Value.RequestScore)
+            && decision.Candidates.FirstOrDefault(c => c.Intent != fallback) is { } action && IsAction(action.Intent) && action.Score >= options.Value.RequestScore
+            && action.Score >= ScoreOf(decision, fallback) - PairWindow)
         {
             // So weak a match stands only when what it acts on is named ("tell me a joke" is no registration lookup).
             if (await ResolveAsync(caller, action.Intent, text, decision, fallback, weak: true, cancellationToken) is { } request)
@@ -272,12 +292,15 @@ public sealed partial class ConversationRouter(
             : planned;
     }
 
+    /// <summary>How many of the best scores are checked against the named thing's stage: beyond them no intent would run.</summary>
+    private const int StagedCandidates = 5;
+
     /// <summary>The decision without the intents that cannot apply to the thing the message names in the stage it is in
     /// (<see cref="Intent.When"/>): "approve MDF-2" approves the request while MDF-2 waits for a decision, and its claim
     /// once it is claimed. When none of them applies, all stay, and the action's own answer says why it cannot.</summary>
     private async Task<RouteDecision> ApplicableAsync(Caller caller, string text, RouteDecision decision, Role role, CancellationToken cancellationToken)
     {
-        var staged = decision.Scores.Take(5).Where(s => s.Intent.When.Count > 0).Select(s => s.Intent.Needs).Distinct().ToList();
+        var staged = decision.Scores.Take(StagedCandidates).Where(s => s.Intent.When.Count > 0).Select(s => s.Intent.Needs).Distinct().ToList();
         foreach (var kind in staged)
         {
             if (!_resolvers.TryGetValue(kind, out var resolver) || await resolver.ResolveAsync(caller, text, cancellationToken) is not { State: MentionState.Found, Stage: { } stage })
@@ -285,9 +308,12 @@ public sealed partial class ConversationRouter(
                 continue;
             }
 
-            bool Inapplicable(Intent intent) => intent.Needs == kind && intent.When.Count > 0 && !intent.When.Contains(stage, StringComparer.OrdinalIgnoreCase);
-            if (decision.Scores.Any(s => s.Intent.Needs == kind && s.Intent.When.Contains(stage, StringComparer.OrdinalIgnoreCase))
-                && decision.Scores.Take(5).Any(s => Inapplicable(s.Intent)))
+            bool Fits(Intent intent) => intent.When.Contains(stage, StringComparer.OrdinalIgnoreCase);
+            // Only in favour of one that fits and decides the same way: "decline MDF-4" once its claim is approved stays a
+            // decline (whose answer says why it cannot), never becomes "mark it paid".
+            bool Inapplicable(Intent intent) => intent.Needs == kind && intent.When.Count > 0 && !Fits(intent)
+                && decision.Scores.Any(s => s.Intent.Needs == kind && s.Intent.Decision == intent.Decision && Fits(s.Intent));
+            if (decision.Scores.Take(StagedCandidates).Any(s => Inapplicable(s.Intent)))
             {
                 var scores = decision.Scores.Where(s => !Inapplicable(s.Intent)).ToList();
                 decision = router.Decide(scores, role) with { Vector = decision.Vector, Scores = scores };
@@ -421,7 +447,7 @@ public sealed partial class ConversationRouter(
     /// policy questions as the knowledge base's, reads the message as the action's although it is put as a question
     /// ("what sort of stuff can I use you for?", "…, what's the fault risk?").</summary>
     private static bool FarAhead(RouteDecision decision, Intent intent, Intent fallback) =>
-        (decision.Scores.FirstOrDefault(s => s.Intent == intent)?.Score ?? 0) - (decision.Scores.FirstOrDefault(s => s.Intent == fallback)?.Score ?? 0) >= ActionLead;
+        ScoreOf(decision, intent) - ScoreOf(decision, fallback) >= ActionLead;
 
     /// <summary>Score at which an action of the plugin that answered the turn before takes a message that refers back to
     /// what it showed ("which of those…"): the reference says what the message is about, so a weaker match than
@@ -433,20 +459,31 @@ public sealed partial class ConversationRouter(
     /// ("edge stuff all green?"): the documents were no closer.</summary>
     public const double WeakLead = 0.1;
 
-        private static double LeadsFallback(RouteDecision decision, Intent fallback) =>
-        (decision.Scores.FirstOrDefault(s => s.Intent != fallback)?.Score ?? 0) - (decision.Scores.FirstOrDefault(s => s.Intent == fallback)?.Score ?? 0);
+    private static double LeadsFallback(RouteDecision decision, Intent fallback) =>
+        (decision.Scores.FirstOrDefault(s => s.Intent != fallback)?.Score ?? 0) - ScoreOf(decision, fallback);
+
+    /// <summary>What the assistant says about itself: what it can do, who it takes the caller for, and the intents that answer
+    /// questions about what it holds and why it said something (never an action such as erasing data).</summary>
+    private static bool IsAboutAssistant(Intent intent) =>
+        intent.Id is "Help.Capabilities" or "Help.Profile" || (intent.Plugin == "Trust" && intent.AnswersQuestions);
+
+    private static double ScoreOf(RouteDecision decision, Intent intent) => decision.Scores.FirstOrDefault(s => s.Intent == intent)?.Score ?? 0;
+
+    /// <summary>A remark: neither a question nor a request ("signing slipped by 6 wks").</summary>
+    private static bool IsRemark(string typed)
+    {
+        var form = QuestionForm.Of(typed);
+        return !IsQuestion(typed) && !form.AsksHowItWorks && !form.IsImperative;
+    }
 
     /// <summary>Most of the intent's examples are questions.</summary>
-    private bool AskedAsQuestion(Intent intent) =>
-        _askedAsQuestion.GetOrAdd(intent.Id, _ => intent.Examples.Count > 0 && intent.Examples.Count(IsQuestion) * 2 > intent.Examples.Count);
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _askedAsQuestion = new(StringComparer.Ordinal);
+    private bool AskedAsQuestion(Intent intent) => _askedAsQuestion.Contains(intent.Id);
 
     private bool IsExample(string text) => _examples.Contains(Normalised(text));
 
-    private static string Normalised(string text) => string.Join(' ', AssistantVocabulary.Words(text));
+    private static string Normalised(string text) => NotWordOrNumber().Replace(text.ToLowerInvariant(), " ").Trim();
 
-        private static bool IsGreeting(string text, Intent greet)
+    private static bool IsGreeting(string text, Intent greet)
     {
         var words = AssistantVocabulary.Words(text).ToList();
         return words.Count <= 3 || greet.Examples.Any(e => AssistantVocabulary.Words(e).FirstOrDefault() == words[0]);
@@ -534,9 +571,19 @@ public sealed partial class ConversationRouter(
     [GeneratedRegex(@"\b(?:you|you're|youre|this thing|this bot|the bot|this assistant|the assistant|partner assistant)\b", RegexOptions.IgnoreCase)]
     private static partial Regex AddressesAssistant();
 
+    // "does that change anything?", "would routing it through the marketplace move the needle?": the deal just scored.
+    [GeneratedRegex(@"\b(?:it|its|that|this|the deal|the score|the odds|the chances|the number|the percentage)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex BackReference();
+
     // "and if Keystone came on as a certified SI?" right after a score: a condition on that deal.
     [GeneratedRegex(@"^(?:(?:and|but|so|ok|okay)\s+)?(?:if|what if|even if|suppose|imagine)\s+(?!not\b)", RegexOptions.IgnoreCase)]
     private static partial Regex IfClause();
+
+    [GeneratedRegex(@"\b(?:it|its|that|this|them|they|those|these)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Referring();
+
+    [GeneratedRegex(@"[^\p{L}\p{N}]+")]
+    private static partial Regex NotWordOrNumber();
 
     [GeneratedRegex(@"\b(?:those|these|them|that one|this one|the ones?)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Anaphor();

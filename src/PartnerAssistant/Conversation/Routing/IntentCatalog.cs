@@ -98,7 +98,7 @@ public sealed class IntentCatalog
         }
 
         var prompts = Path.GetDirectoryName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))!;
-        var phrasings = LoadPhrasings(Path.Combine(prompts, PhrasingsFolder));
+        var (phrasings, labels) = LoadPhrasings(Path.Combine(prompts, PhrasingsFolder));
         var intents = new List<Intent>();
         foreach (var file in System.IO.Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal))
         {
@@ -157,6 +157,13 @@ public sealed class IntentCatalog
         }
 
         // The program's terms sit beside the intents folder (prompts/terms.txt).
+        // A label no intent has (renamed, mistyped) would quietly stop teaching the router: say so instead.
+        var ids = intents.Select(i => i.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (labels.FirstOrDefault(l => !ids.Contains(l.Label)) is { Label: not null } unknown)
+        {
+            throw new InvalidDataException($"{PhrasingsFolder}/{unknown.File}: '{unknown.Label}' is no intent (expected Plugin.Function, or {string.Join(", ", NotIntents)}).");
+        }
+
         return new IntentCatalog(intents, NameMasker.Load(Path.Combine(prompts, TermsFile)));
     }
 
@@ -165,12 +172,16 @@ public sealed class IntentCatalog
 
     /// <summary>The utterances of the labelled conversations that ask for exactly one intent, read as typed and on their
     /// own: not a follow-up (its meaning is in the turn before) and not a typo (the router corrects spelling first).</summary>
-    private static Dictionary<string, List<string>> LoadPhrasings(string folder)
+    /// <summary>Labels of the labelled conversations that name no intent: what should happen is a question back.</summary>
+    private static readonly string[] NotIntents = ["Clarify", "Refused"];
+
+    private static (Dictionary<string, List<string>> Phrasings, List<(string Label, string File)> Labels) LoadPhrasings(string folder)
     {
         var phrasings = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        var labels = new List<(string Label, string File)>();
         if (!System.IO.Directory.Exists(folder))
         {
-            return phrasings;
+            return (phrasings, labels);
         }
 
         foreach (var file in System.IO.Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal))
@@ -178,6 +189,7 @@ public sealed class IntentCatalog
             var parsed = Read<PhrasingFile>(file, $"{PhrasingsFolder}/{Path.GetFileName(file)}", ignoreUnmatched: true);
             foreach (var utterance in parsed?.Utterances ?? [])
             {
+                labels.AddRange((utterance.Expect ?? []).Where(l => !NotIntents.Contains(l)).Select(l => (l, Path.GetFileName(file))));
                 if (utterance is { Say: { Length: > 0 } say, After: null, Expect: [var id] } && utterance.Kind != "typo")
                 {
                     (phrasings.TryGetValue(id, out var list) ? list : phrasings[id] = []).Add(say);
@@ -185,7 +197,7 @@ public sealed class IntentCatalog
             }
         }
 
-        return phrasings;
+        return (phrasings, labels);
     }
 
     /// <summary>A YAML file of the prompts folder; a syntax error names the file.</summary>

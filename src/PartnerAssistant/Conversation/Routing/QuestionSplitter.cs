@@ -79,6 +79,13 @@ public static partial class QuestionSplitter
         foreach (Match joint in Joint().Matches(sentence))
         {
             // "and then", "and also" say a second request follows, so a short first one ("approve DR-1043 and then …") splits too.
+            // ", then" and "and" before a request's verb join two requests, not a condition and its question ("if it
+            // expires, then what?") nor two verbs of one question ("how do I register and submit a deal?").
+            if (joint.Groups["request"].Success && QuestionOrCondition().IsMatch(sentence[start..joint.Index].TrimStart()))
+            {
+                continue;
+            }
+
             var before = joint.Value.Contains("then", StringComparison.OrdinalIgnoreCase) || joint.Value.Contains("also", StringComparison.OrdinalIgnoreCase) ? 2 : 3;
             if (Words(sentence[start..joint.Index]) >= before && Words(sentence[(joint.Index + joint.Length)..]) >= 3)
             {
@@ -98,8 +105,11 @@ public static partial class QuestionSplitter
     // ", and also", "and also", ", also", "and then", and "and" / ", and" before a question word or a request's verb. A verb like "could" or
     // "is" starts a new question only with a subject of its own ("… and could you…", "… and is it…"): in "we're running a
     // webinar and could use some MDF" it continues the sentence.
-    [GeneratedRegex(@",?\s+and\s+also\s+|,\s+also,?\s+|,?\s+and\s+then\s+|,\s+then\s+|,?\s+(?:and|plus)\s+(?=(?:what|what's|how|when|where|who|which|why|tell me|show|list|give me|explain|by when|if|approve|reject|decline|extend|register|submit|claim|mark|reindex|re-index|retire|evaluate|confirm|invite|upload|publish)\b|(?:can|could|is|are|do|does|will|would|should)\s+(?:i|we|you|it|they|he|she|there|this|that|these|those|the|a|an|my|our|your|its|their|anyone|anybody|someone|(?-i:[A-Z])\w*|dr[\s-]?\d|mdf[\s-]?\d)\b)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@",?\s+and\s+also\s+|,\s+also,?\s+|,?\s+and\s+then\s+|(?<request>,\s+then\s+)|,?\s+(?:and|plus)\s+(?:(?=(?:what|what's|how|when|where|who|which|why|tell me|show|list|give me|explain|by when|if)\b)|(?<request>(?=(?:approve|reject|decline|extend|register|submit|claim|mark|reindex|re-index|retire|evaluate|confirm|invite|upload|publish)\b))|(?=(?:can|could|is|are|do|does|will|would|should)\s+(?:i|we|you|it|they|he|she|there|this|that|these|those|the|a|an|my|our|your|its|their|anyone|anybody|someone|(?-i:[A-Z])\w*|dr[\s-]?\d|mdf[\s-]?\d)\b))", RegexOptions.IgnoreCase)]
     private static partial Regex Joint();
+
+    [GeneratedRegex(@"^(?:what|what's|how|when|when's|where|who|who's|which|why|can|could|do|does|is|are|if|once|after|before|unless|in case)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex QuestionOrCondition();
 
     [GeneratedRegex(@"^(?:like|e\.g\.|eg|for example|for instance|such as|i\.e\.|specifically|in particular)[,:]?\s+", RegexOptions.IgnoreCase)]
     private static partial Regex Elaboration();

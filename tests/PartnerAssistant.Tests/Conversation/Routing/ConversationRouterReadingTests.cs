@@ -58,4 +58,22 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
 
         Assert.True(outcome.Right, outcome.Describe());
     }
+
+    [Fact]
+    public async Task PlanAsync_AfterAScore_AQuestionNamingAnotherCustomerIsNoWhatIf()
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = "what are the odds on the Contoso deal?", As = "demo-partner", After = "score DR-1022", Expect = ["Prediction.WhatIf"] }, TestContext.Current.CancellationToken);
+
+        Assert.DoesNotContain("Prediction.WhatIf", outcome.Planned);
+    }
+
+    [Theory]
+    [InlineData("can you show my open registrations", "demo-partner", "Deals.ShowMyRegistrations")]
+    [InlineData("show our MDF requests; and the claim deadline?", "demo-partner-admin", "Mdf.ListRequests", "Knowledge.Ask")]
+    public async Task PlanAsync_RequestsAndQuestions_AreNotTakenForRemarksOrQuestionsToTheAssistant(string say, string person, params string[] expected)
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = person, Expect = [.. expected] }, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Right, outcome.Describe());
+    }
 }

@@ -25,6 +25,9 @@ public sealed class QuestionSplitterTests
     [InlineData("approve DR-1042 because roles co-exist and the customer confirmed")]
     [InlineData("tl;dr how's our tier looking")]
     [InlineData("which deals are active and open right now")]
+    [InlineData("if the registration expires, then what can we do?")]
+    [InlineData("how do I register and submit a deal?")]
+    [InlineData("who can approve and reject MDF claims?")]
     public void Split_OneQuestion_StaysWhole(string message) =>
         Assert.Equal([message], QuestionSplitter.Split(message).Parts);
 

@@ -87,4 +87,26 @@ public sealed class RouterOptionsTests
             System.IO.Directory.Delete(prompts, recursive: true);
         }
     }
+
+    [Fact]
+    public void Load_PhrasingLabelledWithNoIntent_SaysWhichFileAndLabel()
+    {
+        var prompts = System.IO.Directory.CreateTempSubdirectory("prompts-").FullName;
+        try
+        {
+            System.IO.Directory.CreateDirectory(Path.Combine(prompts, "intents"));
+            System.IO.Directory.CreateDirectory(Path.Combine(prompts, IntentCatalog.PhrasingsFolder));
+            File.WriteAllText(Path.Combine(prompts, "intents", "mdf.yaml"), "plugin: Mdf\nintents:\n  - function: Balance\n    summary: Show the MDF balance\n");
+            File.WriteAllText(Path.Combine(prompts, IntentCatalog.PhrasingsFolder, "tuning.yaml"),
+                "utterances:\n  - { say: \"status of MDF-9\", as: demo-partner, expect: [Clarify], kind: entity }\n  - { say: \"money left?\", as: demo-partner, expect: [Mdf.Balanse], kind: typo }\n");
+
+            var error = Assert.Throws<InvalidDataException>(() => IntentCatalog.Load(Path.Combine(prompts, "intents")));
+
+            Assert.Equal("phrasings/tuning.yaml: 'Mdf.Balanse' is no intent (expected Plugin.Function, or Clarify, Refused).", error.Message);
+        }
+        finally
+        {
+            System.IO.Directory.Delete(prompts, recursive: true);
+        }
+    }
 }
