@@ -69,7 +69,7 @@ public sealed partial class ConversationRouter(
     // Examples of an action that lean on the turn before for what they act on ("approve that MDF request") still go through
     // the follow-up reading; "why did you say that?" needs no referent.
     private readonly HashSet<string> _examples = catalog.All
-        .SelectMany(i => i.Examples.Where(e => i.Needs == MentionKind.None || !Referring().IsMatch(e))).Select(Normalised).ToHashSet(StringComparer.Ordinal);
+        .SelectMany(i => i.Examples.Where(e => i.Needs == MentionKind.None || !FollowUps.HasPronoun(e))).Select(Normalised).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>How far under the best score a decision of the other polarity, or one a statement's words name, may be
     /// and still be the one meant: about the spread of the scores of two intents whose examples differ in one word.</summary>
@@ -159,7 +159,7 @@ public sealed partial class ConversationRouter(
         // an intent's own example, is a new question.
         var afterScore = previous?.Intent.StartsWith("Prediction.", StringComparison.Ordinal) == true;
         if (afterScore && !entities.Any(e => e.Class is EntityClass.Customer or EntityClass.Registration) && !IsExample(typed)
-            && (WhatIfForm().IsMatch(typed) || WhatIfForm().IsMatch(text) || IfClause().IsMatch(typed) || (WhatIfChange().IsMatch(typed) && BackReference().IsMatch(typed)))
+            && (WhatIfForm().IsMatch(typed) || WhatIfForm().IsMatch(text) || (WhatIfChange().IsMatch(typed) && BackReference().IsMatch(typed)))
             && catalog.ById.GetValueOrDefault("Prediction.WhatIf") is { } whatIf && whatIf.AllowsRole(role))
         {
             return PlannedStep.Run(whatIf, text, ReadOnlyMemory<float>.Empty);
@@ -462,10 +462,9 @@ public sealed partial class ConversationRouter(
     private static double LeadsFallback(RouteDecision decision, Intent fallback) =>
         (decision.Scores.FirstOrDefault(s => s.Intent != fallback)?.Score ?? 0) - ScoreOf(decision, fallback);
 
-    /// <summary>What the assistant says about itself: what it can do, who it takes the caller for, and the intents that answer
-    /// questions about what it holds and why it said something (never an action such as erasing data).</summary>
-    private static bool IsAboutAssistant(Intent intent) =>
-        intent.Id is "Help.Capabilities" or "Help.Profile" || (intent.Plugin == "Trust" && intent.AnswersQuestions);
+    /// <summary>What the assistant says about itself: the intents that answer questions (<c>answers_questions:</c> what it can
+    /// do, who it takes the caller for, what it holds, why it said something), never an action such as erasing data.</summary>
+    private static bool IsAboutAssistant(Intent intent) => intent.AnswersQuestions;
 
     private static double ScoreOf(RouteDecision decision, Intent intent) => decision.Scores.FirstOrDefault(s => s.Intent == intent)?.Score ?? 0;
 
@@ -560,7 +559,8 @@ public sealed partial class ConversationRouter(
     [GeneratedRegex(@"^(?:what|what's|how|how's|when|where|who|whom|which|why|can|could|may|do|does|did|is|are|was|were|will|would|should|must|has|have)\b", RegexOptions.IgnoreCase)]
     private static partial Regex QuestionStart();
 
-    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what if|and if|if we|if it|if the deal|if they|suppose|supposing|would (?:a |an |the )?[\w -]{2,40}(?:help|change|improve|matter|make)|what about|how about|and without|without|with (?:a |an )?[\w -]{2,30}instead|and with|with (?:a |an |the )?[\w -]{1,30}\w(?=\?*$))\b", RegexOptions.IgnoreCase)]
+    // "and if Keystone came on as a certified SI?": any condition opening the message ("if not, …" excepted).
+    [GeneratedRegex(@"^(?:(?:and|but|so|ok|okay)\s+)?(?:what if|and if|even if|if(?!\s+not\b)|suppose|supposing|imagine|would (?:a |an |the )?[\w -]{2,40}(?:help|change|improve|matter|make)|what about|how about|and without|without|with (?:a |an )?[\w -]{2,30}instead|and with|with (?:a |an |the )?[\w -]{1,30}\w(?=\?*$))\b", RegexOptions.IgnoreCase)]
     private static partial Regex WhatIfForm();
 
     // Right after a score, a message asking whether something would change it ("say Meridian joins, does that change anything?",
@@ -574,13 +574,6 @@ public sealed partial class ConversationRouter(
     // "does that change anything?", "would routing it through the marketplace move the needle?": the deal just scored.
     [GeneratedRegex(@"\b(?:it|its|that|this|the deal|the score|the odds|the chances|the number|the percentage)\b", RegexOptions.IgnoreCase)]
     private static partial Regex BackReference();
-
-    // "and if Keystone came on as a certified SI?" right after a score: a condition on that deal.
-    [GeneratedRegex(@"^(?:(?:and|but|so|ok|okay)\s+)?(?:if|what if|even if|suppose|imagine)\s+(?!not\b)", RegexOptions.IgnoreCase)]
-    private static partial Regex IfClause();
-
-    [GeneratedRegex(@"\b(?:it|its|that|this|them|they|those|these)\b", RegexOptions.IgnoreCase)]
-    private static partial Regex Referring();
 
     [GeneratedRegex(@"[^\p{L}\p{N}]+")]
     private static partial Regex NotWordOrNumber();

@@ -110,6 +110,9 @@ public static partial class FollowUps
         return null;
     }
 
+    /// <summary>Whether a text leans on the turn before through a pronoun this reading would replace ("approve that MDF request").</summary>
+    internal static bool HasPronoun(string text) => Pronoun().IsMatch(text);
+
     private static bool IsOrganisation(EntityClass kind) => kind is EntityClass.Customer or EntityClass.Partner;
 
     private static int Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
