@@ -47,6 +47,7 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
     // best, those of the answering section (and the next one) counted up by these bonuses.
     private const double AnsweredWithin = 0.05;
     private const double ListMargin = 0.3;
+    private const double FactMargin = 0.2;
     private const double AddWithin = 0.25;
     private const double SamePassageBonus = 0.2;
     private const double NeighbourBonus = 0.04;
@@ -194,6 +195,10 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
         }
     }
 
+    /// <summary>Kinds of fact a sentence shows plainly (a number of days, an amount, a date, a frequency, a calculation), so one
+    /// that shows none does not answer a question asking for one.</summary>
+    private const AnswerKind FactKinds = AnswerKind.Duration | AnswerKind.Amount | AnswerKind.Count | AnswerKind.Frequency | AnswerKind.Time | AnswerKind.Formula;
+
     /// <summary>Whether a unit plainly answers an ask: it has most of the ask's words, and a fact of the kind asked for.</summary>
     private static bool Answers(Candidate candidate, Ask ask)
     {
@@ -248,6 +253,22 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
                 if (listed is not null && listed.PerAsk[a] >= best.PerAsk[a] - ListMargin)
                 {
                     best = listed;
+                }
+            }
+
+            if (best is not null && (asks[a].Kind & AnswerKind.List) != 0 && (best.Item || best.Unit.Kind == SentenceKind.LeadIn))
+            {
+                best = BestList(quotable.Where(c => !chosen.Contains(c)), a) ?? best;
+            }
+
+            // "How long does the review take?": a sentence with a duration beats a closer one without any, when near.
+            var facts = asks[a].Kind & FactKinds;
+            if (best is not null && facts != AnswerKind.None && (best.Carries & facts) == 0 && best.Unit.Kind != SentenceKind.LeadIn)
+            {
+                var carrier = quotable.Where(c => !chosen.Contains(c) && (c.Carries & facts) != 0).MaxBy(c => c.PerAsk[a]);
+                if (carrier is not null && carrier.PerAsk[a] >= best.PerAsk[a] - FactMargin)
+                {
+                    best = carrier;
                 }
             }
 
@@ -312,6 +333,26 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
         AddContinuations(chosen, quotable, budget);
         CompleteLists(chosen, candidates, budget, answers: chosen.Take(asks.Count + 1).ToList());
         return chosen;
+    }
+
+    /// <summary>For a list question, the list that answers as a whole: lists (a lead-in and its items) compared by
+    /// their best three units, so one stray item that sounds right does not bring in a list about something else.
+    /// Its lead-in stands for it when it has one, else its best item.</summary>
+    private static Candidate? BestList(IEnumerable<Candidate> quotable, int ask)
+    {
+        var lists = quotable
+            .Where(c => c.Item || c.Unit.Kind == SentenceKind.LeadIn)
+            .GroupBy(c => (c.Cut, LeadIn: c.Unit.Kind == SentenceKind.LeadIn ? c.Unit.Index : c.Unit.LeadIn))
+            .Where(g => g.Key.LeadIn >= 0 || g.Count() > 1)
+            .Select(g => (Units: g.ToList(), Score: g.Select(c => c.PerAsk[ask]).OrderDescending().Take(3).Average()))
+            .ToList();
+        if (lists.Count == 0)
+        {
+            return null;
+        }
+
+        var best = lists.MaxBy(l => l.Score).Units;
+        return best.FirstOrDefault(c => c.Unit.Kind == SentenceKind.LeadIn) ?? best.MaxBy(c => c.PerAsk[ask]);
     }
 
     /// <summary>A sentence that refers back ("It asks: …", "This means …") finishes the sentence before it.</summary>

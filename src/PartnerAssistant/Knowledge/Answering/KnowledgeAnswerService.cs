@@ -66,7 +66,7 @@ public sealed partial class KnowledgeAnswerService(
         var retrieval = await retriever.RetrieveAsync(question, questionVector, filter, Math.Max(Retrieved, settings.AnswerPassages), null, cancellationToken);
         var id = Guid.NewGuid().ToString("N");
         var best = retrieval.BestSimilarity;
-        var usable = Usable(retrieval, settings);
+        var usable = Usable(retrieval, settings, question);
         if (usable.Count == 0 || await scope.IsOutOfScopeAsync(question, retrieval.QueryVector, usable, cancellationToken))
         {
             return (DontKnow(id, question, best, settings), retrieval);
@@ -89,8 +89,31 @@ public sealed partial class KnowledgeAnswerService(
     /// down was similar enough, which the composer never sees (a question like "reindex the knowledge
     /// base" used to reach the composer with no passage and crash it).
     /// </summary>
-    private static List<KnowledgeHit> Usable(Retrieval retrieval, KnowledgeOptions settings) =>
-        retrieval.Hits.Take(settings.AnswerPassages).Where(h => h.Similarity >= settings.AbstainBelow).ToList();
+    /// <remarks>A short question can sit below the threshold in meaning while a passage says every one of its
+    /// words ("what's the half-life in time decay attribution"): the best keyword match, not far below the
+    /// threshold, that holds all of at least two of the question's words is usable on its own.</remarks>
+    private static List<KnowledgeHit> Usable(Retrieval retrieval, KnowledgeOptions settings, string question)
+    {
+        var candidates = retrieval.Hits.Take(settings.AnswerPassages).ToList();
+        var usable = candidates.Where(h => h.Similarity >= settings.AbstainBelow).ToList();
+        if (usable.Count > 0)
+        {
+            return usable;
+        }
+
+        var words = QuestionAsks.Stems(question);
+        var keyword = candidates.FirstOrDefault(h => h.KeywordRank == 1 && h.Similarity >= settings.AbstainBelow - KeywordMatchMargin);
+        if (words.Count < 2 || keyword is null)
+        {
+            return usable;
+        }
+
+        var said = QuestionAsks.Stems($"{keyword.Chunk.Title}\n{keyword.Chunk.Section}\n{keyword.Chunk.Text}");
+        return words.All(w => QuestionAsks.Contains(said, w)) ? [keyword] : usable;
+    }
+
+    /// <summary>How far below <see cref="KnowledgeOptions.AbstainBelow"/> a passage holding every word of the question may be.</summary>
+    private const double KeywordMatchMargin = 0.1;
 
     private static KnowledgeAnswer DontKnow(string id, string question, double best, KnowledgeOptions settings) =>
         new(id, question, false,

@@ -44,6 +44,9 @@ public enum AnswerKind
 
     /// <summary>"an example of": a worked example.</summary>
     Example = 2048,
+
+    /// <summary>"how is X calculated", "what's the formula": the calculation, said with = or ÷.</summary>
+    Formula = 4096,
 }
 
 /// <summary>One thing a question asks: its kind, the words (stems) it asks about, and the words of the
@@ -184,6 +187,11 @@ public static partial class QuestionAsks
             kind |= AnswerKind.Example;
         }
 
+        if (FormulaQuestion().IsMatch(text))
+        {
+            kind |= AnswerKind.Formula;
+        }
+
         if (kind == AnswerKind.None && YesNoQuestion().IsMatch(text))
         {
             kind |= AnswerKind.YesNo;
@@ -245,6 +253,11 @@ public static partial class QuestionAsks
         if (ExampleFact().IsMatch(text))
         {
             kind |= AnswerKind.Example;
+        }
+
+        if (FormulaFact().IsMatch(text))
+        {
+            kind |= AnswerKind.Formula;
         }
 
         return kind;
@@ -328,7 +341,7 @@ public static partial class QuestionAsks
         "pls", "plz", "bc", "btw", "tbh", "thx", "lol", "okay", "hello", "hiya", "yo", "gonna", "wanna", "kinda", "stuff", "really", "worry",
         "worried", "terrible", "extra", "else", "basically", "literally", "quick", "quickly", "anyway", "maybe", "probably", "honestly", "seriously", "super",
         "whats", "info", "information", "like", "actually", "right", "now", "exactly", "roughly", "usually", "normally", "ask", "asking",
-        "rules", "someone", "somebody", "anything", "thing", "things", "way", "ways", "long", "far", "soon", "often", "happens", "happen",
+        "rules", "one", "someone", "somebody", "anything", "thing", "things", "way", "ways", "long", "far", "soon", "often", "happens", "happen",
         "make", "lot", "kind", "sort", "guys", "wondering", "quick", "question", "mean", "means", "work", "works", "does", "did",
     ];
 
@@ -373,6 +386,12 @@ public static partial class QuestionAsks
 
     [GeneratedRegex(@"\bexamples?\b|\bworked\b|\bfor instance\b|\bsample\b")]
     private static partial Regex ExampleQuestion();
+
+    [GeneratedRegex(@"\b(calculated|calculate|calculation|computed|compute|worked out|work out|formula|maths?|equation)\b")]
+    private static partial Regex FormulaQuestion();
+
+    [GeneratedRegex(@"[=÷×]|\bdivided by\b|\bmultiplied by\b|\bminus\b|\bformula\b")]
+    private static partial Regex FormulaFact();
 
     [GeneratedRegex(@"^\s*example\b|\bfor example\b|\bfor instance\b|\be\.g\.|\bexample:")]
     private static partial Regex ExampleFact();

@@ -37,10 +37,30 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
         Assert.Contains("partner ID", answer.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>What the question asks for is in the answer: a duration for "how long", the formula for "how is it
+    /// calculated", the list that answers as a whole rather than a stray item that sounds right, and a short question
+    /// whose words one passage holds although its meaning score is below the threshold. Keystone is Gold, so it sees the
+    /// co-innovation document (Gold and Platinum only).</summary>
+    [Theory]
+    [InlineData("demo-partner", "how long does the channel team take to decide on a new registration", "2 business days")]
+    [InlineData("demo-partner", "how is ROPI calculated", "ROPI = attributed revenue ÷ program investment")]
+    [InlineData("demo-partner-2", "what does the co-innovation lab actually give platinum partners", "- Lab environments", "- Engineering time")]
+    [InlineData("demo-partner", "what's the half-life in time decay attribution", "7 days")]
+    public async Task AskAsync_Question_AnswerCarriesWhatItAsksFor(string person, string question, params string[] facts)
+    {
+        var caller = await corpus.CallerAsync(person);
+
+        var answer = await corpus.Require().Get<KnowledgeAnswerService>().AskAsync(caller, question, Ct);
+
+        Assert.True(answer.Answered, answer.Text);
+        Assert.All(facts, fact => Assert.Contains(fact, answer.Text, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("what's the capital of Peru")]
     [InlineData("compose a short poem about deal registration")]
     [InlineData("tell me a joke about channel managers")]
+    [InlineData("how many employees does northbeam have worldwide")]
     public async Task AskAsync_OutOfScope_SaysItDoesNotKnowAndGivesTheEnablementContact(string question)
     {
         var partner = await corpus.CallerAsync("demo-partner");

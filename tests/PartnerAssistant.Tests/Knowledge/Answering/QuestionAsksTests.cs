@@ -27,6 +27,7 @@ public sealed class QuestionAsksTests
     [InlineData("can a silver partner ask for co-sell", AnswerKind.YesNo)]
     [InlineData("what info do I need to register a deal?", AnswerKind.List)]
     [InlineData("what is a touch", AnswerKind.Definition)]
+    [InlineData("how is ROPI calculated", AnswerKind.Formula)]
     public void KindOf_Question_IsWhatItAsksFor(string question, AnswerKind kind) =>
         Assert.True(QuestionAsks.KindOf(question).HasFlag(kind), $"{QuestionAsks.KindOf(question)} lacks {kind}");
 
@@ -60,4 +61,18 @@ public sealed class QuestionAsksTests
         Assert.True(QuestionAsks.Contains(QuestionAsks.Stems("can it be extended"), "extension"));
         Assert.False(QuestionAsks.Contains(QuestionAsks.Stems("a discount on the deal"), "discover"));
     }
+
+    [Theory]
+    [InlineData("ROPI = attributed revenue ÷ program investment.")]
+    [InlineData("Reimbursement is the eligible cost multiplied by the approved share.")]
+    public void Carries_Calculation_IsAFormula(string sentence) =>
+        Assert.True(QuestionAsks.Carries(sentence).HasFlag(AnswerKind.Formula));
+
+    [Fact]
+    public void Carries_PlainStatement_IsNoFormula() =>
+        Assert.False(QuestionAsks.Carries("ROPI is reported per partner every quarter.").HasFlag(AnswerKind.Formula));
+
+    [Fact]
+    public void Stems_PronounOne_IsNoWordAskedAbout() =>
+        Assert.DoesNotContain("one", QuestionAsks.Stems("how long is the extension if I ask for one"));
 }
