@@ -272,7 +272,7 @@ public sealed partial class ConversationRouter(
             return onWhatWasShown;
         }
 
-        if (intent == fallback && (form.IsImperative || (!IsQuestion(text) && !form.AsksHowItWorks) || (!form.AsksHowItWorks && LeadsFallback(decision, fallback) >= WeakLead))
+        if (intent == fallback && (form.IsImperative || form.AsksForRecords || (!IsQuestion(text) && !form.AsksHowItWorks) || (!form.AsksHowItWorks && LeadsFallback(decision, fallback) >= WeakLead))
             && decision.Candidates.FirstOrDefault(c => c.Intent != fallback) is { } action && IsAction(action.Intent) && action.Score >= options.Value.RequestScore
             && action.Score >= ScoreOf(decision, fallback) - PairWindow)
         {

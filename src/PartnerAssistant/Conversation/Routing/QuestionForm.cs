@@ -20,6 +20,10 @@ public sealed record UtteranceForm(bool AsksHowItWorks, bool RefersToOwnData, bo
     /// <summary>A request for something no capability does: a poem, a joke, a translation. The knowledge base takes it
     /// and says honestly that it cannot help, however close an action's words are ("write a haiku about deal registration").</summary>
     public bool IsOutOfScope { get; init; }
+
+    /// <summary>A question for records in a state or a time window ("which registrations lose protection in the next 10
+    /// days", "are there tier promotions waiting to be confirmed?"): the program's data answers it, not the documents.</summary>
+    public bool AsksForRecords { get; init; }
 }
 
 /// <summary>
@@ -41,12 +45,24 @@ public static partial class QuestionForm
         // affect our tier?" still does).
         var asks = Clauses().Split(body).Select(c => AskingFor().Replace(Lead().Replace(c.Trim(), ""), ""))
             .Any(c => (HowItWorks().IsMatch(c) || Conditional().IsMatch(c) || Definition().IsMatch(c)) && !(Quantity().IsMatch(c) && OwnData().IsMatch(c)));
+        // "are there tier promotions waiting to be confirmed?" is put like a question about the rules, but asks for records.
+        var records = Records().IsMatch(body) && !Permission().IsMatch(body);
+        asks &= !records;
         return new UtteranceForm(asks, OwnData().IsMatch(lower), Imperative().IsMatch(body), Attachment().IsMatch(lower))
         {
             AsksInGeneral = asks && InGeneral().IsMatch(lower),
             IsOutOfScope = OutOfScope().IsMatch(body),
+            AsksForRecords = records,
         };
     }
+
+    /// <summary>Which, any or how many of the program's records, then a state or a time window they are in.</summary>
+    [GeneratedRegex(@"^(?!what happens|what if)(?:which|what|any|are there(?: any)?|is there(?: any)?|how many|anything)\s+(?:[\w-]+\s+){0,3}?(?:registrations?|regs|deals?|requests?|claims?|promotions?|demotions?|tier changes|decisions?|proposals?|gateways?|onboardings?)\b.*\b(?:pending|waiting|outstanding|open|expir(?:e|es|ing)|los(?:e|ing) (?:their |its )?protection|run(?:ning)? out|overdue|late|stuck|online|offline|this (?:week|month|quarter|year)|(?:in )?the next \d+ (?:days|weeks)|in the next|before the end|to (?:confirm|approve|review|decide)|awaiting|still)\b")]
+    private static partial Regex Records();
+
+    /// <summary>What one may or must do, which the rules say.</summary>
+    [GeneratedRegex(@"\b(?:can|could|may|should|must|allowed|supposed|possible)\b")]
+    private static partial Regex Permission();
 
     private static string Normalise(string text) =>
         Regex.Replace(text.ToLowerInvariant().Replace('’', '\'').Replace("what's ", "what is ", StringComparison.Ordinal), @"\s+", " ").Trim();

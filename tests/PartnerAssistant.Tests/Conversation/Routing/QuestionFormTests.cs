@@ -73,4 +73,20 @@ public sealed class QuestionFormTests
         Assert.True(form.IsMixed);
         Assert.False(form.IsPolicyQuestion);
     }
+
+    [Theory]
+    [InlineData("which registrations lose protection in the next 10 days", true)]
+    [InlineData("any registrations losing protection before the end of the month?", true)]
+    [InlineData("are there any tier promotions or demotions waiting to be confirmed?", true)]
+    [InlineData("how many registration decisions have I got outstanding", true)]
+    [InlineData("can a registration that is still open be extended twice?", false)]
+    [InlineData("what happens to registrations pending review when a partner leaves the program?", false)]
+    [InlineData("how long do registrations stay pending?", false)]
+    public void Of_QuestionAboutRecordsInAState_AsksForThemUnlessItAsksForTheRule(string text, bool records)
+    {
+        var form = QuestionForm.Of(text);
+
+        Assert.Equal(records, form.AsksForRecords);
+        Assert.Equal(!records, form.IsPolicyQuestion);
+    }
 }
