@@ -246,10 +246,10 @@ public static partial class DealLanguage
     }
 
     /// <summary>The customer a question is about: "is Fabrikam registered?", "has anyone registered Initrode yet?", "who is working
-    /// on Contoso?", "registrations for contoso.com".</summary>
+    /// on Contoso?", "registrations for contoso.com", "has Initrode been registered", "before I go after Initrode: …".</summary>
     public static string? FindCustomerInQuestion(string text)
     {
-        foreach (var pattern in new[] { IsRegistered(), RegisteredName(), WorkingOn(), AboutCustomer(), TopicFirst() })
+        foreach (var pattern in new[] { IsRegistered(), RegisteredName(), WorkingOn(), AboutCustomer(), TopicFirst(), Approaching() })
         {
             if (pattern.Match(text) is { Success: true } match)
             {
@@ -548,7 +548,7 @@ public static partial class DealLanguage
     [GeneratedRegex(@"\s+(?:-|–|—)\s+|\s+(?:about|around|approx(?:imately)?|worth|valued|value|for|closing|close|closes|expected|by|in|on|with|as|we|our|deal|opportunity|worth|totaling|totalling|amount|of)\s+|\s+\d|\s*[$€£¥]", RegexOptions.IgnoreCase)]
     private static partial Regex CustomerEnd();
 
-    [GeneratedRegex(@"\bis\s+(?<customer>.+?)\s+(?:already\s+)?(?:registered|taken|protected|claimed)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:is|has)\s+(?<customer>.+?)\s+(?:already\s+)?(?:been\s+)?(?:registered|taken|protected|claimed|locked|spoken for|(?:someone|somebody|anyone|another partner|a partner)(?:'s|’s) customer)\b", RegexOptions.IgnoreCase)]
     private static partial Regex IsRegistered();
 
     // "has anyone registered Initrode Systems yet?": a name (capitalised, as written) after the verb, ending the question.
@@ -563,6 +563,10 @@ public static partial class DealLanguage
 
     // "Sable Freight: which partners are engaged there?", "Pinewood Logistics, anyone on it?": the name said first, as the
     // topic, and the question after it refers back to it.
+    // "before I go after Pinewood Logistics: …", "before I call Woodgrove Bank …": a capitalised name after a verb of approaching a customer.
+    [GeneratedRegex(@"\b(?:after|call|calling|ring|visit|visiting|pitch|pitching|approach|approaching|contact|contacting|chase|chasing|prospect|prospecting|target|targeting)\s+(?<customer>(?-i:[A-Z])[\w&.'’-]*(?:\s+(?:&\s+)?(?-i:[A-Z])[\w&.'’-]*){0,4})", RegexOptions.IgnoreCase)]
+    private static partial Regex Approaching();
+
     // Not a greeting, thanks or a heading word ("Thanks, …", "Hi Sam, …", "Question: …"), nor a number ("DR-1042: …").
     [GeneratedRegex(@"^(?!(?:hi|hey|hello|thanks|thank|cheers|ok|okay|so|also|sorry|question|update|btw|fyi|yes|no|well|right|great|cool|please|quick|dear|morning|afternoon|evening|note|reminder|urgent)\b)(?!\S*\d)(?<customer>(?-i:[A-Z])[\w&.'’-]*(?:\s+(?-i:[A-Z])[\w&.'’-]*){0,4})\s*(?::|,|\s[-–—])\s+\S", RegexOptions.IgnoreCase)]
     private static partial Regex TopicFirst();

@@ -83,6 +83,10 @@ public sealed class DealLanguageTests
     [InlineData("Sable Freight: which partners are engaged there?", "Sable Freight")]
     [InlineData("Pinewood Logistics, anyone on it?", "Pinewood Logistics")]
     [InlineData("Pincrest Dental - do we or any other partner have a registration on them?", "Pincrest Dental")]
+    [InlineData("has Sable Freight been registered by anyone?", "Sable Freight")]
+    [InlineData("is Larkspur Veterinary already someone's customer in deal registration?", "Larkspur Veterinary")]
+    [InlineData("before I go after Pinewood Logistics: does another partner already have it locked?", "Pinewood Logistics")]
+    [InlineData("before pitching Kettle Point Foods, is anyone else on it?", "Kettle Point Foods")]
     public void FindCustomerInQuestion_TheCustomerAskedAbout(string text, string expected) =>
         Assert.Equal(expected, DealLanguage.FindCustomerInQuestion(text));
 
@@ -91,6 +95,8 @@ public sealed class DealLanguageTests
     [InlineData("Hi Sam, anyone on it?")]
     [InlineData("Question: who is working there?")]
     [InlineData("DR-1042: who else touched it?")]
+    [InlineData("what happens after approval?")]
+    [InlineData("should I call the channel manager first?")]
     public void FindCustomerInQuestion_AGreetingHeadingOrNumberFirst_IsNoCustomer(string text) =>
         Assert.Null(DealLanguage.FindCustomerInQuestion(text));
 

@@ -218,6 +218,14 @@ public sealed partial class ConversationRouter(
                 return Knowledge(fallback, text, decision, decision.Candidates.Select(c => c.Intent));
             }
 
+            // "…if a partner already has it protected": of an action and the documents, a question for records is the action's,
+            // when what it acts on is named.
+            if (fallback is not null && form.AsksForRecords && decision.Candidates.FirstOrDefault(c => c.Intent != fallback) is { } records && IsAction(records.Intent)
+                && await ResolveAsync(caller, records.Intent, text, decision, fallback, weak: true, cancellationToken) is { Kind: StepKind.Run } asked)
+            {
+                return asked;
+            }
+
             if (!several)
             {
                 return new PlannedStep(StepKind.Clarify, text, null, null, decision.Candidates) { Vector = decision.Vector, Scores = decision.Candidates };

@@ -46,7 +46,7 @@ public static partial class QuestionForm
         var asks = Clauses().Split(body).Select(c => AskingFor().Replace(Lead().Replace(c.Trim(), ""), ""))
             .Any(c => (HowItWorks().IsMatch(c) || Conditional().IsMatch(c) || Definition().IsMatch(c)) && !(Quantity().IsMatch(c) && OwnData().IsMatch(c)));
         // "are there tier promotions waiting to be confirmed?" is put like a question about the rules, but asks for records.
-        var records = Records().IsMatch(body) && !Permission().IsMatch(body);
+        var records = (Records().IsMatch(body) || Holders().IsMatch(body)) && !Permission().IsMatch(body);
         asks &= !records;
         return new UtteranceForm(asks, OwnData().IsMatch(lower), Imperative().IsMatch(body), Attachment().IsMatch(lower))
         {
@@ -59,6 +59,11 @@ public static partial class QuestionForm
     /// <summary>Which, any or how many of the program's records, then a state or a time window they are in.</summary>
     [GeneratedRegex(@"^(?!what happens|what if)(?:which|what|any|are there(?: any)?|is there(?: any)?|how many|anything)\s+(?:[\w-]+\s+){0,3}?(?:registrations?|regs|deals?|requests?|claims?|promotions?|demotions?|tier changes|decisions?|proposals?|gateways?|onboardings?)\b.*\b(?:pending|waiting|outstanding|open|expir(?:e|es|ing)|los(?:e|ing) (?:their |its )?protection|run(?:ning)? out|overdue|late|stuck|online|offline|this (?:week|month|quarter|year)|(?:in )?the next \d+ (?:days|weeks)|in the next|before the end|to (?:confirm|approve|review|decide)|awaiting|still)\b")]
     private static partial Regex Records();
+
+    /// <summary>Whether someone holds a customer ("does another partner already have it locked?", "do we or any other partner
+    /// have a registration on them?"): the registry answers.</summary>
+    [GeneratedRegex(@"^(?!what happens|what if)(?:.*\s)?(?:anyone|anybody|someone|somebody|any (?:other )?partners?|another partner|a partner|other partners)\s+(?:else\s+)?(?:already\s+)?(?:have|has|hold|holds|got|registered|claimed|protected|locked|owns?)\b")]
+    private static partial Regex Holders();
 
     /// <summary>What one may or must do, which the rules say.</summary>
     [GeneratedRegex(@"\b(?:can|could|may|should|must|allowed|supposed|possible)\b")]
