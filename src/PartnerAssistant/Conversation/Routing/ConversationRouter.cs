@@ -130,7 +130,8 @@ public sealed partial class ConversationRouter(
             context = steps.LastOrDefault(s => contexts.ContainsKey(s)) is { } kept ? contexts[kept] : context;
         }
 
-        steps = steps.DistinctBy(s => (s.Kind, s.Intent?.Id, s.Text.ToLowerInvariant())).ToList();
+        // The same step twice says the same thing twice; the sources of the last answer are the same however they were asked for.
+        steps = steps.DistinctBy(s => (s.Kind, s.Intent?.Id, s.Intent?.Id == WhyIntent ? "" : s.Text.ToLowerInvariant())).ToList();
         if (context is not null && steps.LastOrDefault() is { Kind: StepKind.Run })
         {
             FollowUps.Remember(state, context);
@@ -164,6 +165,14 @@ public sealed partial class ConversationRouter(
         {
             return PlannedStep.Run(whatIf, text, ReadOnlyMemory<float>.Empty);
         }
+
+        // "where's that from?", "says who?" right after an answer asks for the answer's sources, not for its topic again.
+        if (previous is not null && FollowUps.AsksAboutTheAnswer(typed)
+            && catalog.ById.GetValueOrDefault(WhyIntent) is { } why && why.AllowsRole(role))
+        {
+            return PlannedStep.Run(why, text, ReadOnlyMemory<float>.Empty);
+        }
+
         var input = new MatcherInput(text, catalog.Names.Mask(WithNamesMasked(text, entities)));
         var decision = await router.RouteAsync(input, role, cancellationToken);
         decision = await ApplicableAsync(caller, text, decision, role, cancellationToken);
@@ -447,6 +456,9 @@ public sealed partial class ConversationRouter(
 
         return null;
     }
+
+    /// <summary>The intent that says where the last answer came from.</summary>
+    private const string WhyIntent = "Trust.Why";
 
     /// <summary>How far an action must lead the knowledge base for a message put as a question to be the action's.</summary>
     public const double ActionLead = 0.3;

@@ -37,6 +37,9 @@ public static partial class FollowUps
     public static void Remember(ConversationState state, TurnContext context) =>
         state.Values[StateKey] = new JsonObject { ["text"] = context.Text, ["intent"] = context.Intent, ["at"] = context.At };
 
+    /// <summary>"where's that from?", "says who?", "which model produced it?": a question about the last answer itself.</summary>
+    public static bool AsksAboutTheAnswer(string text) => SourceOfTheAnswer().IsMatch(text.Trim());
+
     /// <summary>The part rewritten with what it leaves out, or null when it stands on its own.</summary>
     /// <param name="part">The question as the user put it.</param>
     /// <param name="previous">What came before it.</param>
@@ -161,6 +164,10 @@ public static partial class FollowUps
 
     [GeneratedRegex(@"^says who\b|\b(?:that|this|it)\b.{0,30}\b(?:from|written|based on|sourced)\W*$|\bwhere (?:is|was|does|did) (?:that|this|it) (?:say|written|come)\b|\bwhich (?:model|document|doc|article|source)s? (?:produced|gave|said|says|is) (?:that|this|it)\b", RegexOptions.IgnoreCase)]
     private static partial Regex AboutTheAnswer();
+
+    /// <summary>Narrower than <see cref="AboutTheAnswer"/>: "where does that money come from?" asks about MDF, not about the answer.</summary>
+    [GeneratedRegex(@"(?:^|[,.?!]\s*)says who\b|\bwhere(?:'s| is| was| does| did) (?:that|this|it)(?: (?:answer|number|figure|percentage|score|probability|estimate|info|information|claim))? (?:from|come from|coming from|written|say|said)\b|\bwhich (?:model|document|doc|article|source)s? (?:produced|gave|said|says|is) (?:that|this|it)\b|\bshow me where (?:that|this|it) is written\b|\bwhat(?:'s| is) (?:that|this|it) based on\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SourceOfTheAnswer();
 
     [GeneratedRegex(@"\b(?:it|its|that|this one|that one|them|they)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Pronoun();

@@ -8,6 +8,8 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
     [InlineData("say Meridian comes in as an influence partner, does that change anything?", "score DR-1022", "Prediction.WhatIf")]
     [InlineData("why did you say that?", "how long is an approved deal registration protected?", "Trust.Why")]
     [InlineData("ok, approve it for the whole amount", "status of MDF-2", "Mdf.ApproveRequest", "demo-manager")]
+    [InlineData("where's that from?", "how many days of protection do we get once a registration is approved", "Trust.Why")]
+    [InlineData("hang on, where does that percentage come from?", "what are the odds on DR-1022", "Trust.Why")]
     public async Task PlanAsync_AfterATurn_ReadsTheMessageAgainstIt(string say, string after, string expected, string person = "demo-partner")
     {
         var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = person, After = after, Expect = [expected] }, TestContext.Current.CancellationToken);
@@ -44,6 +46,8 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
     [InlineData("what's MDF-1's status", "demo-partner-admin", "Mdf.RequestStatus")]
     [InlineData("what can this bot do for a channel manager?", "demo-manager", "Help.Capabilities")]
     [InlineData("Sable Freight: which partners are engaged there?", "demo-sales", "Deals.WhoIsWorkingOn")]
+    [InlineData("has Sable Freight been registered by anyone?", "demo-partner", "Deals.IsCustomerRegistered")]
+    [InlineData("are there any tier promotions or demotions waiting to be confirmed?", "demo-manager", "Tiers.PendingTierChanges")]
     public async Task PlanAsync_WhatTheMessageNames_DecidesBetweenNeighbours(string say, string person, string expected)
     {
         var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = person, Expect = [expected] }, TestContext.Current.CancellationToken);
@@ -73,6 +77,24 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
     public async Task PlanAsync_RequestsAndQuestions_AreNotTakenForRemarksOrQuestionsToTheAssistant(string say, string person, params string[] expected)
     {
         var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = person, Expect = [.. expected] }, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Right, outcome.Describe());
+    }
+
+    [Fact]
+    public async Task PlanAsync_SourcesAskedForTwiceInOneMessage_AreGivenOnce()
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = "says who? show me where that is written", As = "demo-partner-2", After = "how long is a registration protected?", Expect = ["Trust.Why"] },
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal("Trust.Why", Assert.Single(outcome.Plan.Steps).Intent?.Id);
+    }
+
+    [Fact]
+    public async Task PlanAsync_WhereSomethingComesFromInTheProgram_IsNoQuestionAboutTheAnswer()
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = "where does that funding come from?", As = "demo-partner", After = "how much MDF does a Silver partner accrue?", Expect = ["Knowledge.Ask"] },
+            TestContext.Current.CancellationToken);
 
         Assert.True(outcome.Right, outcome.Describe());
     }
