@@ -98,4 +98,34 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
 
         Assert.True(outcome.Right, outcome.Describe());
     }
+
+    [Theory]
+    [InlineData("show the review queue and the pending tier proposals", "demo-manager", "Deals.ReviewQueue", "Tiers.PendingTierChanges")]
+    [InlineData("give me this quarter's PSAT results and the program overview too", "demo-sales", "Psat.PsatResults", "ProgramMetrics.ProgramOverview")]
+    public async Task PlanAsync_TwoThingsAskedForWithOneVerb_RunsBoth(string say, string person, string first, string second)
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = person, Expect = [first, second] }, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Right, outcome.Describe());
+    }
+
+    [Theory]
+    [InlineData("show my registrations for Contoso and Fabrikam", "Deals.ShowMyRegistrations")]
+    [InlineData("register a deal for Contoso, Edge Runtime and Data Fabric, 250k USD, closing in March, we are the reseller", "Deals.RegisterDeal")]
+    public async Task PlanAsync_OneThingWithAnAndInside_IsOneStep(string say, string expected)
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = "demo-partner", Expect = [expected] }, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Right, outcome.Describe());
+        Assert.Single(outcome.Plan.Steps);
+    }
+
+    [Fact]
+    public async Task PlanAsync_OneThingDescribedTwice_IsNotSplitInTwo()
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = "show me registrations that are approved and expiring this month", As = "demo-partner", Expect = ["Deals.ExpiringRegistrations"] },
+            TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Plan.Steps.Count <= 1, outcome.Describe());
+    }
 }
