@@ -73,7 +73,7 @@ public static partial class QuestionForm
         Regex.Replace(text.ToLowerInvariant().Replace('’', '\'').Replace("what's ", "what is ", StringComparison.Ordinal), @"\s+", " ").Trim();
 
     // Words in front that do not change what is asked.
-    [GeneratedRegex(@"^(?:(?:and|also|so|ok|okay|oh|well|but|like|hey|hi|hello|cool|thanks|thx|great|right|now|just|then|quick question|question)[,:;!.]?\s+)+")]
+    [GeneratedRegex(@"^(?:(?:and|also|so|ok|okay|oh|well|but|like|hey|hi|hello|hiya|heya|yo|cool|thanks|thx|great|right|now|just|then|quick question|question)[,:;!.]?\s+)+")]
     private static partial Regex Lead();
 
     // "what does the sticker in this photo say": a question about a file the user sent is a request to read it.

@@ -79,6 +79,7 @@ public sealed class QuestionFormTests
     [InlineData("any registrations losing protection before the end of the month?", true)]
     [InlineData("are there any tier promotions or demotions waiting to be confirmed?", true)]
     [InlineData("how many registration decisions have I got outstanding", true)]
+    [InlineData("yo, any of our registrations about to expire?", true)]
     [InlineData("before I go after Pinewood Logistics: does another partner already have it locked?", true)]
     [InlineData("before I call Woodgrove Bank I'd like to know if a partner already has it protected", true)]
     [InlineData("what happens if another partner already registered the customer?", false)]
