@@ -230,6 +230,7 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
         list = null;
         var quotable = candidates.Where(c => c.Unit.Kind != SentenceKind.Question && !c.Boilerplate).ToList();
         var chosen = new List<Candidate>();
+        Candidate? listBeside = null;
         if (quotable.Count == 0)
         {
             return chosen;
@@ -272,17 +273,26 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
                 }
             }
 
+            // A list asked for beside another question ("which reminders do we get … and who gets them") is given as a list
+            // when one is close, though a sentence answered the other question better.
+            var listForList = (asks[a].Kind & AnswerKind.List) != 0 && best is not null && (best.Item || best.Unit.Kind == SentenceKind.LeadIn)
+                && !chosen.Any(c => c.Item || c.Unit.Kind == SentenceKind.LeadIn);
             if (best is not null && (chosen.Count == 0 || best.PerAsk[a] > chosen.Max(c => c.PerAsk[a]) + AnsweredWithin))
             {
                 chosen.Add(best);
+            }
+            else if (listForList && best!.PerAsk[a] >= chosen.Max(c => c.PerAsk[a]) - ListMargin)
+            {
+                chosen.Add(best);
+                listBeside = best;
             }
         }
 
         // A list that answers is said whole, after its lead-in: when a lead-in won, or when a list was
         // asked for and one of its items won.
         var listAsked = asks.Any(a => (a.Kind & AnswerKind.List) != 0);
-        var first = chosen[0];
-        if (first.Unit.Kind == SentenceKind.LeadIn || (listAsked && first.Item))
+        var first = chosen[0].Unit.Kind == SentenceKind.LeadIn || (listAsked && chosen[0].Item) ? chosen[0] : listBeside;
+        if (first is not null)
         {
             var leadIn = first.Unit.Kind == SentenceKind.LeadIn ? first.Unit.Index : first.Unit.LeadIn;
             var items = candidates.Where(c => c.Cut == first.Cut && c.Item
