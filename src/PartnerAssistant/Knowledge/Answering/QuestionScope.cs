@@ -42,6 +42,13 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
             return true;
         }
 
+        // Live market figures ("what is Northbeam's stock trading at?") are in no enablement document, though a passage on
+        // the company or on prices sounds close; unless one does speak of them.
+        if (MarketQuestion().IsMatch(question) && !passages.Take(PassagesRead).Any(h => MarketQuestion().IsMatch(h.Chunk.Text)))
+        {
+            return true;
+        }
+
         var words = QuestionAsks.Stems(question).Where(w => !w.Any(char.IsDigit) && !CalendarWord().IsMatch(w)).ToList();
         if (words.Count == 0 || passages.Count == 0)
         {
@@ -73,6 +80,9 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
     /// <summary>A request to make something up rather than to say what the documents say.</summary>
     [GeneratedRegex(@"^\s*(please\s+|can you\s+|could you\s+)?(write|compose|sing|draw|generate|create|make up|invent|tell)\s+(me\s+|us\s+)?(a|an|some|another)\s+([a-z]+\s+){0,2}(poem|poems|haiku|limerick|sonnet|song|songs|story|stories|joke|jokes|rap|riddle|essay|script|code|program|tweet|slogan)\b", RegexOptions.IgnoreCase)]
     private static partial Regex MakeRequest();
+
+    [GeneratedRegex(@"\b(?:stock|share)s? (?:price|prices|value|trading|trades|ticker)\b|\b(?:stock|share)s? (?:is |are )?trading\b|\bmarket cap(?:italisation|italization)?\b|\bstock market\b|\bexchange rate\b|\btrading at\b", RegexOptions.IgnoreCase)]
+    private static partial Regex MarketQuestion();
 
     /// <summary>Days and months say when, not what about.</summary>
     [GeneratedRegex(@"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|today|tomorrow|yesterday|week|weekend)$")]

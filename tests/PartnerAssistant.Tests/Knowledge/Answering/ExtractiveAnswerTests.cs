@@ -64,6 +64,7 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
     [InlineData("compose a short poem about deal registration")]
     [InlineData("tell me a joke about channel managers")]
     [InlineData("how many employees does northbeam have worldwide")]
+    [InlineData("what is northbeam's share price today?")]
     public async Task AskAsync_OutOfScope_SaysItDoesNotKnowAndGivesTheEnablementContact(string question)
     {
         var partner = await corpus.CallerAsync("demo-partner");
