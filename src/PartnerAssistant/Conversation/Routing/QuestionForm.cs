@@ -47,7 +47,7 @@ public static partial class QuestionForm
         var asks = Clauses().Split(body).Select(c => AskingFor().Replace(Lead().Replace(c.Trim(), ""), ""))
             .Any(c => (HowItWorks().IsMatch(c) || Conditional().IsMatch(c) || Definition().IsMatch(c)) && !(Quantity().IsMatch(c) && OwnData().IsMatch(c)));
         // "are there tier promotions waiting to be confirmed?" is put like a question about the rules, but asks for records.
-        var records = (Records().IsMatch(body) || Holders().IsMatch(body) || Standing().IsMatch(body)) && !Permission().IsMatch(body);
+        var records = (Records().IsMatch(body) || (Holders().IsMatch(body) && !WhatHappens().IsMatch(body)) || Standing().IsMatch(body)) && !Permission().IsMatch(body);
         asks &= !records;
         return new UtteranceForm(asks, OwnData().IsMatch(lower), Imperative().IsMatch(body), Attachment().IsMatch(lower))
         {
@@ -63,13 +63,16 @@ public static partial class QuestionForm
 
     /// <summary>Whether someone holds a customer ("does another partner already have it locked?", "do we or any other partner
     /// have a registration on them?"): the registry answers.</summary>
-    [GeneratedRegex(@"^(?!what happens|what if)(?:.*\s)?(?:anyone|anybody|someone|somebody|any (?:other )?partners?|another partner|a partner|other partners)\s+(?:else\s+)?(?:already\s+)?(?:have|has|hold|holds|got|registered|claimed|protected|locked|owns?)\b")]
+    [GeneratedRegex(@"\b(?:anyone|anybody|someone|somebody|any (?:other )?partners?|another partner|a partner|other partners)\s+(?:else\s+)?(?:already\s+)?(?:have|has|hold|holds|got|registered|claimed|protected|locked|owns?)\b")]
     private static partial Regex Holders();
 
     /// <summary>Where someone stands against a goal ("what is Bluewave still short of for gold?", "what's still blocking us",
     /// "what would it take for us to make Gold", "where does Harbor sit against the tier criteria"): their figures answer.</summary>
     [GeneratedRegex(@"\bwhat(?:'s| is)? (?:[a-z]+ )?(?:blocking|stopping|holding back|keeping) (?:us|them|me)\b|\bstill short of\b|\bwhat would it take for (?:us|them|me|[a-z]+) to\b|\bwhere (?:are we|am i|do we stand|does [\w-]+ (?:sit|stand)|do they (?:sit|stand)) (?:against|on|with|versus|vs)\b|\bhow (?:far|close) (?:are|is) (?:we|they|[\w-]+) (?:from|to)\b")]
     private static partial Regex Standing();
+
+    [GeneratedRegex(@"^(?:what happens|what if)\b")]
+    private static partial Regex WhatHappens();
 
     /// <summary>What one may or must do, which the rules say.</summary>
     [GeneratedRegex(@"\b(?:can|could|may|should|must|allowed|supposed|possible)\b")]
