@@ -217,8 +217,9 @@ public sealed partial class ConversationRouter(
         // what-if on that deal; a message naming another deal or customer ("what are our chances with Adventure Works?"), or
         // an intent's own example, is a new question.
         var afterScore = previous?.Intent.StartsWith("Prediction.", StringComparison.Ordinal) == true;
-        if (afterScore && !entities.Any(e => e.Class is EntityClass.Customer or EntityClass.Registration) && !IsExample(typed)
-            && (WhatIfForm().IsMatch(typed) || WhatIfForm().IsMatch(text) || (WhatIfChange().IsMatch(typed) && BackReference().IsMatch(typed)))
+        // What the person typed decides whether another deal is named: a follow-up spelt out names the scored one.
+        if (afterScore && !MessageEntities.Find(typed, vocabulary).Any(e => e.Class is EntityClass.Customer or EntityClass.Registration) && !IsExample(typed)
+            && (WhatIfForm().IsMatch(typed) || WhatIfForm().IsMatch(text) || WhatIfCompare().IsMatch(typed) || (WhatIfChange().IsMatch(typed) && BackReference().IsMatch(typed)))
             && catalog.ById.GetValueOrDefault("Prediction.WhatIf") is { } whatIf && whatIf.AllowsRole(role))
         {
             return PlannedStep.Run(whatIf, text, ReadOnlyMemory<float>.Empty);
@@ -665,13 +666,18 @@ public sealed partial class ConversationRouter(
     private static partial Regex AddressesAssistant();
 
     // "does that change anything?", "would routing it through the marketplace move the needle?": the deal just scored.
+    /// <summary>"would it be better as a private offer", "how would it look routed through a marketplace instead", "how much better
+    /// does it look once…": the scored deal compared with a changed one.</summary>
+    [GeneratedRegex(@"^(?:(?:and|so|ok|okay|but|hmm)[,]?\s+)?(?:how (?:much )?(?:better|worse)\b|how would (?:it|that|this|the deal) (?:look|do|score|fare|change)\b|would (?:it|that|this|the deal) (?:be|look|do|score|fare) (?:any )?(?:better|worse|higher|lower|different)\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex WhatIfCompare();
+
     [GeneratedRegex(@"\b(?:it|its|that|this|the deal|the score|the odds|the chances|the number|the percentage)\b", RegexOptions.IgnoreCase)]
     private static partial Regex BackReference();
 
     [GeneratedRegex(@"[^\p{L}\p{N}]+")]
     private static partial Regex NotWordOrNumber();
 
-    [GeneratedRegex(@"\b(?:those|these|them|that one|this one|the ones?)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:those|these|them|that one|this one|the ones?|each one|each of them|every one of them)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Anaphor();
 
     // "a 250k deal", "$400,000", "1.2m": the size of a deal someone describes.

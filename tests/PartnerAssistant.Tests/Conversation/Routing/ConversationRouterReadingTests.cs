@@ -9,6 +9,9 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
     [InlineData("why did you say that?", "how long is an approved deal registration protected?", "Trust.Why")]
     [InlineData("ok, approve it for the whole amount", "status of MDF-2", "Mdf.ApproveRequest", "demo-manager")]
     [InlineData("where's that from?", "how many days of protection do we get once a registration is approved", "Trust.Why")]
+    [InlineData("would it be better as a marketplace private offer", "score DR-1022", "Prediction.WhatIf")]
+    [InlineData("suppose the amount doubled, does that help or hurt?", "score DR-1042", "Prediction.WhatIf")]
+    [InlineData("how would a marketplace deal be credited?", "score DR-1042", "Knowledge.Ask")]
     [InlineData("hang on, where does that percentage come from?", "what are the odds on DR-1022", "Trust.Why")]
     public async Task PlanAsync_AfterATurn_ReadsTheMessageAgainstIt(string say, string after, string expected, string person = "demo-partner")
     {
