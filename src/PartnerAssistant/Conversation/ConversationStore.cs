@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using BotFramework.Adapter;
 using BotFramework.Schema;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using BotFramework;
@@ -49,13 +53,35 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, TimeProvider 
     private static string PersonalKey(string conversationKey, string personId) =>
         $"{personId}\n{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(conversationKey)))}";
 
+    /// <summary>Every turn reads its state: the query is compiled once per model (a compiled query serves one model only;
+    /// a process may hold several, e.g. SQLite and PostgreSQL hosts side by side), so a turn does not translate it again.</summary>
+    private static readonly ConditionalWeakTable<IModel, Func<ConversationDbContext, string, string, CancellationToken, Task<string?>>> StateJsonQueries = new();
+
+    private static Task<string?> StateJson(ConversationDbContext db, string scope, string key, CancellationToken cancellationToken) =>
+        StateJsonQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery((ConversationDbContext context, string s, string k, CancellationToken _) =>
+            context.States.AsNoTracking().Where(row => row.Scope == s && row.Key == k).Select(row => row.Json).FirstOrDefault()))(db, scope, key, cancellationToken);
+
     private async Task<T> LoadAsync<T>(string scope, string key, CancellationToken cancellationToken) where T : new()
     {
         await using var services = scopes.CreateAsyncScope();
         var db = services.ServiceProvider.GetRequiredService<ConversationDbContext>();
-        var json = await db.States.AsNoTracking().Where(s => s.Scope == scope && s.Key == key).Select(s => s.Json).FirstOrDefaultAsync(cancellationToken);
+        var json = await StateJson(db, scope, key, cancellationToken);
         return json is null ? new T() : JsonSerializer.Deserialize<T>(json, Json) ?? new T();
     }
+
+    // Every turn writes its state: the UPDATE's text is made once per model from its table and column names, in the provider's
+    // quoting, rather than translated from LINQ on each turn (SQLite and PostgreSQL alike).
+    private static readonly ConditionalWeakTable<IModel, string> UpdateStateStatements = new();
+
+    private static string UpdateStateSql(ConversationDbContext db) => UpdateStateStatements.GetValue(db.Model, model =>
+    {
+        var entity = model.FindEntityType(typeof(StateRow))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+        return $"UPDATE {sql.DelimitIdentifier(table.Name, table.Schema)} SET {Column(nameof(StateRow.Json))} = {{0}}, {Column(nameof(StateRow.UpdatedAtMs))} = {{1}} "
+            + $"WHERE {Column(nameof(StateRow.Scope))} = {{2}} AND {Column(nameof(StateRow.Key))} = {{3}}";
+    });
 
     private async Task SaveAsync<T>(string scope, string key, T state, CancellationToken cancellationToken)
     {
@@ -63,8 +89,7 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, TimeProvider 
         var db = services.ServiceProvider.GetRequiredService<ConversationDbContext>();
         var json = JsonSerializer.Serialize(state, Json);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var updated = await db.States.Where(s => s.Scope == scope && s.Key == key)
-            .ExecuteUpdateAsync(set => set.SetProperty(s => s.Json, json).SetProperty(s => s.UpdatedAtMs, now), cancellationToken);
+        var updated = await db.Database.ExecuteSqlRawAsync(UpdateStateSql(db), [json, now, scope, key], cancellationToken);
         if (updated == 0)
         {
             db.States.Add(new StateRow { Scope = scope, Key = key, Json = json, UpdatedAtMs = now });

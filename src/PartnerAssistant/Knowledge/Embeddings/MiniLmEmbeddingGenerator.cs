@@ -146,6 +146,10 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         {
             sessionOptions.IntraOpNumThreads = _options.IntraOpThreads;
         }
+
+        // Turns embed concurrently on few cores: an idle intra-op thread that spins for more work takes CPU from the other
+        // turns' embeddings, so the threads sleep instead.
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         var session = new InferenceSession(model.ModelPath, sessionOptions);
         try
         {
