@@ -286,9 +286,11 @@ public sealed partial class ConversationRouter(
                 return Knowledge(fallback, text, decision, decision.Candidates.Select(c => c.Intent));
             }
 
-            // "…if a partner already has it protected": of an action and the documents, a question for records is the action's,
-            // when what it acts on is named.
-            if (fallback is not null && form.AsksForRecords && decision.Candidates.FirstOrDefault(c => c.Intent != fallback) is { } records && IsAction(records.Intent)
+            // "…if a partner already has it protected", "is Wingtip Toys spoken for?": of an action and the documents, a question
+            // for records, or one naming what the action acts on, is the action's when that thing is found.
+            if (fallback is not null && !form.AsksHowItWorks
+                && decision.Candidates.FirstOrDefault(c => c.Intent != fallback) is { } records && IsAction(records.Intent)
+                && (form.AsksForRecords || (records.Intent.Needs != MentionKind.None && decision.Candidates.Any(c => c.Intent == fallback)))
                 && await ResolveAsync(caller, records.Intent, text, decision, fallback, weak: true, cancellationToken) is { Kind: StepKind.Run } asked)
             {
                 return asked;

@@ -50,6 +50,8 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
     [InlineData("what can this bot do for a channel manager?", "demo-manager", "Help.Capabilities")]
     [InlineData("Sable Freight: which partners are engaged there?", "demo-sales", "Deals.WhoIsWorkingOn")]
     [InlineData("has Sable Freight been registered by anyone?", "demo-partner", "Deals.IsCustomerRegistered")]
+    [InlineData("is Wingtip Toys spoken for?", "demo-partner", "Deals.IsCustomerRegistered")]
+    [InlineData("can I sell directly to Wingtip Toys while it's protected?", "demo-sales", "Knowledge.Ask")]
     [InlineData("are there any tier promotions or demotions waiting to be confirmed?", "demo-manager", "Tiers.PendingTierChanges")]
     public async Task PlanAsync_WhatTheMessageNames_DecidesBetweenNeighbours(string say, string person, string expected)
     {
