@@ -81,7 +81,7 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
     [GeneratedRegex(@"^\s*(please\s+|can you\s+|could you\s+)?(write|compose|sing|draw|generate|create|make up|invent|tell)\s+(me\s+|us\s+)?(a|an|some|another)\s+([a-z]+\s+){0,2}(poem|poems|haiku|limerick|sonnet|song|songs|story|stories|joke|jokes|rap|riddle|essay|script|code|program|tweet|slogan)\b", RegexOptions.IgnoreCase)]
     private static partial Regex MakeRequest();
 
-    [GeneratedRegex(@"\b(?:stock|share)s? (?:price|prices|value|trading|trades|ticker)\b|\b(?:stock|share)s? (?:is |are )?trading\b|\bmarket cap(?:italisation|italization)?\b|\bstock market\b|\bexchange rate\b|\btrading at\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:stock|share)s? (?:price|prices|value|trading|trades|ticker)\b|\b(?:stock|share)s? (?:is |are )?trading\b|\bmarket cap(?:italisation|italization)?\b|\bstock market\b|\btrading at\b", RegexOptions.IgnoreCase)]
     private static partial Regex MarketQuestion();
 
     /// <summary>Days and months say when, not what about.</summary>
