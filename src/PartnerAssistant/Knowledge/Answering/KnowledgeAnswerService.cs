@@ -89,9 +89,9 @@ public sealed partial class KnowledgeAnswerService(
     /// down was similar enough, which the composer never sees (a question like "reindex the knowledge
     /// base" used to reach the composer with no passage and crash it).
     /// </summary>
-    /// <remarks>A short question can sit below the threshold in meaning while a passage says every one of its
-    /// words ("what's the half-life in time decay attribution"): the best keyword match, not far below the
-    /// threshold, that holds all of at least two of the question's words is usable on its own.</remarks>
+    /// <remarks>A short question can sit below the threshold in meaning while a passage says its words ("what's
+    /// the half-life in time decay attribution"): the best keyword match, not far below the threshold, that holds at
+    /// least four fifths of the question's words (and at least two) is usable on its own.</remarks>
     private static List<KnowledgeHit> Usable(Retrieval retrieval, KnowledgeOptions settings, string question)
     {
         var candidates = retrieval.Hits.Take(settings.AnswerPassages).ToList();
@@ -109,10 +109,14 @@ public sealed partial class KnowledgeAnswerService(
         }
 
         var said = QuestionAsks.Stems($"{keyword.Chunk.Title}\n{keyword.Chunk.Section}\n{keyword.Chunk.Text}");
-        return words.All(w => QuestionAsks.Contains(said, w)) ? [keyword] : usable;
+        return words.Count(w => QuestionAsks.Contains(said, w)) >= KeywordMatchShare * words.Count ? [keyword] : usable;
     }
 
-    /// <summary>How far below <see cref="KnowledgeOptions.AbstainBelow"/> a passage holding every word of the question may be.</summary>
+    /// <summary>Share of the question's words the passage must hold ("used" in "what's the half life used in time-decay
+    /// attribution" need not be there).</summary>
+    private const double KeywordMatchShare = 0.8;
+
+    /// <summary>How far below <see cref="KnowledgeOptions.AbstainBelow"/> a passage holding the question's words may be.</summary>
     private const double KeywordMatchMargin = 0.1;
 
     private static KnowledgeAnswer DontKnow(string id, string question, double best, KnowledgeOptions settings) =>
