@@ -555,7 +555,7 @@ public static partial class DealLanguage
     [GeneratedRegex(@"\b(?:registered|claimed|protected)\s+(?<customer>(?-i:[A-Z])[^?!\n,;]*?)(?:\s+(?:yet|already|before|so far))?\s*[?!.]*\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex RegisteredName();
 
-    [GeneratedRegex(@"\b(?:working|selling|involved|active|engaged|touch(?:es|ed|ing)?)\s+(?:on\s+|with\s+|at\s+|in\s+)?(?:the\s+)?(?<customer>[^?!\n]+)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:working|selling|involved|active|engaged|touch(?:es|ed|ing)?)\s+(?:on\s+|with\s+|at\s+|in\s+)?(?:the\s+)?(?<customer>[^?!\n]+)|\bwho(?:'s|’s| is| else is)\s+(?:on|in|at)\s+(?<customer>(?-i:[A-Z])[^?!\n]*?)(?:\s+(?:rn|right now|now|today|currently|at the moment))?\s*[?!.]*\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex WorkingOn();
 
     [GeneratedRegex(@"\b(?:registrations?|registered|deals?|touches|partners|activity|anyone|anybody|somebody|someone|protection)\s+(?:\w+\s+)?(?:for|on|with|at|of)\s+(?<customer>[^?!\n]+)", RegexOptions.IgnoreCase)]

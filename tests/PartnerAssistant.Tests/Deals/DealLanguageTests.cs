@@ -87,6 +87,7 @@ public sealed class DealLanguageTests
     [InlineData("is Larkspur Veterinary already someone's customer in deal registration?", "Larkspur Veterinary")]
     [InlineData("before I go after Pinewood Logistics: does another partner already have it locked?", "Pinewood Logistics")]
     [InlineData("before pitching Kettle Point Foods, is anyone else on it?", "Kettle Point Foods")]
+    [InlineData("who's on Blue Yonder rn", "Blue Yonder")]
     public void FindCustomerInQuestion_TheCustomerAskedAbout(string text, string expected) =>
         Assert.Equal(expected, DealLanguage.FindCustomerInQuestion(text));
 

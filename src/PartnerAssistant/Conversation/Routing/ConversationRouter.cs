@@ -103,9 +103,17 @@ public sealed partial class ConversationRouter(
         {
             var part = split.Parts[i];
             // A part that is word for word an intent's example ("why did you say that?") means that intent, whatever came before.
-            var followUp = IsExample(part) ? null : FollowUps.Resolve(part, context, vocabulary, continues: i > 0);
+            var followUp = IsExample(part) ? null : FollowUps.Resolve(part, context, vocabulary, continues: i > 0, knowledgeIntent: settings.FallbackIntent);
             var effective = followUp?.Text ?? part;
             var step = await PlanPartAsync(caller, part, effective, followUp?.SameIntentAs, context, split.Parts.Count > 1, cancellationToken);
+            // "are distributors a partner type of their own, and what do they do?": "they" are what the question before was about,
+            // not the assistant, so the documents answer this part too, read with the part before.
+            if (i > 0 && step.Intent is { AnswersQuestions: true } && ThirdPerson().IsMatch(part) && steps.LastOrDefault() is { Kind: StepKind.Run, Intent: { } before }
+                && before.Id == settings.FallbackIntent)
+            {
+                step = PlannedStep.Run(before, $"{part} ({split.Parts[i - 1]})", ReadOnlyMemory<float>.Empty);
+            }
+
             var planned = followUp is null && split.Parts.Count < QuestionSplitter.MaxParts
                 ? await ConjoinedAsync(caller, part, step, context, cancellationToken) ?? [step]
                 : [step];
@@ -284,6 +292,14 @@ public sealed partial class ConversationRouter(
             if (fallback is not null && (form.IsPolicyQuestion || form.IsMixed) && !named && decision.Candidates.FirstOrDefault()?.Intent.AnswersQuestions != true)
             {
                 return Knowledge(fallback, text, decision, decision.Candidates.Select(c => c.Intent));
+            }
+
+            // "approve MDF-3": the readings all act on one thing the message names; when it is not found, say so rather than ask
+            // which reading was meant.
+            if (decision.Candidates.Select(c => c.Intent.Needs).Distinct().ToList() is [var needs] && needs != MentionKind.None && _resolvers.TryGetValue(needs, out var resolver)
+                && await resolver.ResolveAsync(caller, text, cancellationToken) is { State: MentionState.Unknown } missing && needs != MentionKind.Customer)
+            {
+                return new PlannedStep(StepKind.NotFound, text, decision.Candidates[0].Intent, NotFound(missing), []) { Scores = decision.Candidates };
             }
 
             // "…if a partner already has it protected", "is Wingtip Toys spoken for?": of an action and the documents, a question
@@ -636,6 +652,9 @@ public sealed partial class ConversationRouter(
     };
 
     private static bool IsQuestion(string text) => text.TrimEnd().EndsWith('?') || QuestionStart().IsMatch(text.TrimStart());
+
+    [GeneratedRegex(@"\b(?:they|them|their|theirs|it|its)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ThirdPerson();
 
     /// <summary>"and", "plus", "as well as" between two things asked for; "plus" and "as well as" only ever add one.</summary>
     [GeneratedRegex(@"(?:,\s*|\s+)(?:and(?: also)?|(?<additive>plus|as well as|along with|together with))\s+|,\s+(?=(?:and\s+)?(?:remind|tell|show|give|also)\b)", RegexOptions.IgnoreCase)]

@@ -46,7 +46,9 @@ public static partial class FollowUps
     /// <param name="vocabulary">Known names.</param>
     /// <param name="continues">The part follows another in the same message ("… and what do you do with the answers?"),
     /// so it may lean on it as a part starting with "and" would.</param>
-    public static FollowUp? Resolve(string part, TurnContext? previous, AssistantVocabulary vocabulary, bool continues = false)
+    /// <param name="knowledgeIntent">The knowledge base's intent: a name in place of one in a question to the documents is
+    /// no repeat of that question ("what about Sable Freight?" after "when does the Builders Cup close?").</param>
+    public static FollowUp? Resolve(string part, TurnContext? previous, AssistantVocabulary vocabulary, bool continues = false, string? knowledgeIntent = null)
     {
         if (previous is null)
         {
@@ -68,6 +70,14 @@ public static partial class FollowUps
             {
                 var surface = part.Substring(named.Index, named.Length);
                 return new FollowUp(previous.Text[..swapped.Index] + surface + previous.Text[(swapped.Index + swapped.Length)..], previous.Intent);
+            }
+
+            // "what about Sable Freight?" after "is Pinecrest Dental registered by anyone?": names nobody has registered are in no
+            // list, but a capitalised name in place of the one asked about before is the same question about it.
+            if (named is null && previous.Intent != knowledgeIntent && IsWholeName(rest)
+                && CapitalisedName().Matches(previous.Text).LastOrDefault(m => m.Index > 0 && !before.Any(b => b.Index < m.Index + m.Length && m.Index < b.Index + b.Length)) is { } old)
+            {
+                return new FollowUp(previous.Text[..old.Index] + rest + previous.Text[(old.Index + old.Length)..], previous.Intent);
             }
 
             if (named is null && Words(rest) <= 5 && Topics(previous.Text) is { Length: > 0 } topic && !rest.Contains(topic, StringComparison.OrdinalIgnoreCase))
@@ -116,6 +126,9 @@ public static partial class FollowUps
     /// <summary>Whether a text leans on the turn before through a pronoun this reading would replace ("approve that MDF request").</summary>
     internal static bool HasPronoun(string text) => Pronoun().IsMatch(text);
 
+    /// <summary>The text is one capitalised name ("Sable Freight").</summary>
+    private static bool IsWholeName(string text) => CapitalisedName().Match(text) is { Success: true } name && name.Length == text.Length;
+
     private static bool IsOrganisation(EntityClass kind) => kind is EntityClass.Customer or EntityClass.Partner;
 
     private static int Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
@@ -152,8 +165,11 @@ public static partial class FollowUps
         _ => word,
     };
 
-    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what|how)\s+about\s+(?<rest>.+)$|^and\s+(?:for|with|in|at|on)?\s*(?<rest>.+)$|^(?:same|likewise)\s+for\s+(?<rest>.+)$|^what\s+of\s+(?<rest>.+)$|^(?:for|with|in|at|on)\s+(?<rest>[^?\s]+(?:\s+[^?\s]+){0,3})\??$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what|how)\s+about\s+(?<rest>.+)$|^and\s+(?:for|with|in|at|on)?\s*(?<rest>.+)$|^(?:(?:now|and|ok|okay)\s+)?(?:the\s+)?(?:same|likewise)\s+(?:for|with)\s+(?<rest>.+)$|^what\s+of\s+(?<rest>.+)$|^(?:for|with|in|at|on)\s+(?<rest>[^?\s]+(?:\s+[^?\s]+){0,3})\??$", RegexOptions.IgnoreCase)]
     private static partial Regex Ellipsis();
+
+    [GeneratedRegex(@"(?-i:[A-Z])[\w&'’.-]*(?:\s+(?:&\s+)?(?-i:[A-Z])[\w&'’.-]*){0,4}")]
+    private static partial Regex CapitalisedName();
 
     // After "and", a clause of its own ("and can it be extended?") is not an ellipsis.
     [GeneratedRegex(@"^(?:what|what's|how|when|where|who|which|why|can|could|is|are|was|do|does|did|will|would|should|if|extend|show|list|tell)\b", RegexOptions.IgnoreCase)]
