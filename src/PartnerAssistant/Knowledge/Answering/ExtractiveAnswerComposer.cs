@@ -180,7 +180,7 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
                 + ContextWeight * Overlap(ask.Context, candidate.Stems, TopicDiscounted(candidate))
                 + (ask.Kind != AnswerKind.None && (ask.Kind & candidate.Carries) != 0 ? KindWeight : 0)
                 // What a thing is, a section says first.
-                + ((ask.Kind & AnswerKind.Definition) != 0 && candidate.Unit.Index == 0 ? DefinitionOpening : 0)).ToArray();
+                + ((ask.Kind & AnswerKind.Definition) != 0 && (candidate.Unit.Index == 0 || Defines(candidate.Unit.Text, ask.Stems)) ? DefinitionOpening : 0)).ToArray();
         }
 
         // An FAQ entry's question stands in for its answer: the sentence after it scores as well as the question did.
@@ -198,6 +198,27 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
     /// <summary>Kinds of fact a sentence shows plainly (a number of days, an amount, a date, a frequency, a calculation), so one
     /// that shows none does not answer a question asking for one.</summary>
     private const AnswerKind FactKinds = AnswerKind.Duration | AnswerKind.Amount | AnswerKind.Count | AnswerKind.Frequency | AnswerKind.Time | AnswerKind.Formula;
+
+    /// <summary>A glossary entry or a spelt-out abbreviation of the term asked about: "PRM — partner relationship management
+    /// platform…", "A PRM (partner relationship management) system is…".</summary>
+    private static bool Defines(string text, IReadOnlySet<string> asked)
+    {
+        var entry = GlossaryEntry().Match(text);
+        if (entry.Success && QuestionAsks.Stems(entry.Groups["term"].Value) is { Count: > 0 } term && term.All(t => QuestionAsks.Contains(asked, t)))
+        {
+            return true;
+        }
+
+        foreach (Match spelt in SpeltOut().Matches(text))
+        {
+            if (QuestionAsks.Stems(spelt.Groups["short"].Value) is { Count: 1 } abbreviation && abbreviation.All(t => QuestionAsks.Contains(asked, t)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Whether a unit plainly answers an ask: it has most of the ask's words, and a fact of the kind asked for.</summary>
     private static bool Answers(Candidate candidate, Ask ask)
@@ -464,6 +485,12 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
     /// <summary>Sentences that belong to no answer: thanks, greetings, reviews, ratings, legal lines.</summary>
     [GeneratedRegex(@"^(thank you|thanks) (for|again)|^congratulations\b|^we hope\b|^enjoy (your|the)\b|^welcome to\b|\ball rights reserved\b|©|\bcopyright\b|\bcustomer reviews?\b|\b\d(\.\d)? (out of|/) 5\b|★|\bwas this (page|answer|article) helpful\b|\bfollow us\b|^please (read|keep|retain) (these|this|the) (instructions|manual|guide)\b", RegexOptions.IgnoreCase)]
     private static partial Regex BoilerplatePattern();
+
+    [GeneratedRegex(@"^(?:an? |the )?(?<term>[\w&/.-]+(?: [\w&/.-]+){0,3}) (?:—|–|-|:) ")]
+    private static partial Regex GlossaryEntry();
+
+    [GeneratedRegex(@"\b(?<short>[A-Z][A-Za-z0-9-]{1,9})\s+\([a-z][^)]{3,80}\)|\b[a-z][\w -]{3,80}\s+\((?<short>[A-Z][A-Za-z0-9-]{1,9})\)")]
+    private static partial Regex SpeltOut();
 
     [GeneratedRegex(@"^(it|this|that|these|those|they|such|so|both|each|its|their|then|otherwise|instead|however)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ReferringStart();

@@ -39,7 +39,7 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
 
     /// <summary>What the question asks for is in the answer: a duration for "how long", the formula for "how is it
     /// calculated", the list that answers as a whole rather than a stray item that sounds right (also beside another
-    /// question, and for "what must be on the checklist"), and a short question
+    /// question, and for "what must be on the checklist"), the glossary entry for an abbreviation, and a short question
     /// whose words one passage holds although its meaning score is below the threshold. Keystone is Gold, so it sees the
     /// co-innovation document (Gold and Platinum only).</summary>
     [Theory]
@@ -49,6 +49,7 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
     [InlineData("demo-partner", "what's the half-life in time decay attribution", "7 days")]
     [InlineData("demo-partner", "which reminders do we get before a registration runs out and who gets them", "14 days before expiry", "partner admin")]
     [InlineData("demo-partner", "what must be on the security checklist before handover", "TLS version", "least privilege")]
+    [InlineData("demo-partner", "what does PRM stand for?", "partner relationship management")]
     public async Task AskAsync_Question_AnswerCarriesWhatItAsksFor(string person, string question, params string[] facts)
     {
         var caller = await corpus.CallerAsync(person);
