@@ -47,7 +47,10 @@ public static partial class QuestionForm
         var asks = Clauses().Split(body).Select(c => AskingFor().Replace(Lead().Replace(c.Trim(), ""), ""))
             .Any(c => (HowItWorks().IsMatch(c) || Conditional().IsMatch(c) || Definition().IsMatch(c)) && !(Quantity().IsMatch(c) && OwnData().IsMatch(c)));
         // "are there tier promotions waiting to be confirmed?" is put like a question about the rules, but asks for records.
-        var records = (Records().IsMatch(body) || (Holders().IsMatch(body) && !WhatHappens().IsMatch(body)) || Standing().IsMatch(body)) && !Permission().IsMatch(body);
+        // A clause of its own can ask for them after a remark ("got ten minutes before my next call, is there anything on registrations
+        // waiting for me to decide?").
+        var records = (Clauses().Split(body).Any(c => Records().IsMatch(Lead().Replace(c.Trim(), ""))) || (Holders().IsMatch(body) && !WhatHappens().IsMatch(body)) || Standing().IsMatch(body))
+            && !Permission().IsMatch(body);
         asks &= !records;
         return new UtteranceForm(asks, OwnData().IsMatch(lower), Imperative().IsMatch(body), Attachment().IsMatch(lower))
         {

@@ -80,6 +80,7 @@ public sealed class QuestionFormTests
     [InlineData("are there any tier promotions or demotions waiting to be confirmed?", true)]
     [InlineData("how many registration decisions have I got outstanding", true)]
     [InlineData("yo, any of our registrations about to expire?", true)]
+    [InlineData("got ten minutes before my next call, is there anything on registrations waiting for me to decide?", true)]
     [InlineData("what is Bluewave still short of for gold?", true)]
     [InlineData("what would it take for us to make Gold", true)]
     [InlineData("where does Harbor sit against the tier criteria right now", true)]
