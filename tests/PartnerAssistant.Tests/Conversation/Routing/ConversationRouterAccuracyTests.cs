@@ -6,20 +6,20 @@ namespace PartnerAssistant.Tests.Conversation.Routing;
 /// <summary>
 /// The offline front door's accuracy on the conversation test set: every utterance planned as the host plans
 /// free text (spelling, splitting, follow-ups, questions versus actions, entities), for the demo person it names.
-/// The test half (conversations/test.yaml, the sixth) was written by someone who had not seen the tuning data and
+/// The test half (conversations/test.yaml, the eighth) was written by someone who had not seen the tuning data and
 /// committed before any tuning; nothing is fitted to it and its figure is the published one. The tuning half is
-/// prompts/phrasings/ (the first tuning set and five earlier test halves, which became tuning data once their misses
+/// prompts/phrasings/ (the first tuning set and seven earlier test halves, which became tuning data once their misses
 /// were read): rules and thresholds were fitted to it and the router learns from its phrasings, so its figure is optimistic.
 /// </summary>
 public sealed class ConversationRouterAccuracyTests(ConversationSet set, ITestOutputHelper output) : IClassFixture<ConversationSet>
 {
-    /// <summary>The tuning half met the 95 % target until the fifth test half joined it as tuning-6; after the round
-    /// that followed it stood at 95.0 % (1,078 of 1,135, 2026-12-07). This floor catches a change that makes it worse.</summary>
-    private const double TuningFloor = 0.94;
+    /// <summary>The tuning half stood at 96.6 % (1,536 utterances with the seventh test half as tuning-8, 2026-12-07). This
+    /// floor catches a change that makes it worse.</summary>
+    private const double TuningFloor = 0.95;
 
-    /// <summary>The test half does not meet the target: 89.0 % on the final code (2026-12-07, docs/benchmarks.md). This floor
+    /// <summary>The test half does not meet the target: 92.4 % on its one run (2026-12-07, docs/benchmarks.md). This floor
     /// only catches a change that makes it worse; it was set after that run and is no claim about the router.</summary>
-    private const double TestHalfFloor = 0.87;
+    private const double TestHalfFloor = 0.90;
 
     [Fact]
     public async Task PlanAsync_TestHalf_StaysAtOrAboveItsFirstMeasuredAccuracy()
