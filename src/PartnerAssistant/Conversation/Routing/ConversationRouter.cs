@@ -296,8 +296,9 @@ public sealed partial class ConversationRouter(
 
             // "approve MDF-3": the readings all act on one thing the message names; when it is not found, say so rather than ask
             // which reading was meant.
-            if (decision.Candidates.Select(c => c.Intent.Needs).Distinct().ToList() is [var needs] && needs != MentionKind.None && _resolvers.TryGetValue(needs, out var resolver)
-                && await resolver.ResolveAsync(caller, text, cancellationToken) is { State: MentionState.Unknown } missing && needs != MentionKind.Customer)
+            // A customer nobody registered is an answer of its own ("…has no registration"), not a missing thing.
+            if (decision.Candidates.Select(c => c.Intent.Needs).Distinct().ToList() is [var needs] && needs is not (MentionKind.None or MentionKind.Customer)
+                && _resolvers.TryGetValue(needs, out var resolver) && await resolver.ResolveAsync(caller, text, cancellationToken) is { State: MentionState.Unknown } missing)
             {
                 return new PlannedStep(StepKind.NotFound, text, decision.Candidates[0].Intent, NotFound(missing), []) { Scores = decision.Candidates };
             }
@@ -686,12 +687,12 @@ public sealed partial class ConversationRouter(
     [GeneratedRegex(@"\b(?:you|you're|youre|this thing|this bot|the bot|this assistant|the assistant|partner assistant)\b", RegexOptions.IgnoreCase)]
     private static partial Regex AddressesAssistant();
 
-    // "does that change anything?", "would routing it through the marketplace move the needle?": the deal just scored.
     /// <summary>"would it be better as a private offer", "how would it look routed through a marketplace instead", "how much better
     /// does it look once…": the scored deal compared with a changed one.</summary>
     [GeneratedRegex(@"^(?:(?:and|so|ok|okay|but|hmm)[,]?\s+)?(?:how (?:much )?(?:better|worse)\b|how would (?:it|that|this|the deal) (?:look|do|score|fare|change)\b|would (?:it|that|this|the deal) (?:be|look|do|score|fare) (?:any )?(?:better|worse|higher|lower|different)\b)", RegexOptions.IgnoreCase)]
     private static partial Regex WhatIfCompare();
 
+    // "does that change anything?", "would routing it through the marketplace move the needle?": the deal just scored.
     [GeneratedRegex(@"\b(?:it|its|that|this|the deal|the score|the odds|the chances|the number|the percentage)\b", RegexOptions.IgnoreCase)]
     private static partial Regex BackReference();
 

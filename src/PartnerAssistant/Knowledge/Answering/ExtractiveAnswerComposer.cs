@@ -47,7 +47,7 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
     // best, those of the answering section (and the next one) counted up by these bonuses.
     private const double AnsweredWithin = 0.05;
     private const double ListMargin = 0.3;
-    private const double FactMargin = 0.2;
+    private const double FactMargin = 0.2;              // a unit showing the kind of fact asked replaces a better one showing none within this much
     private const double AddWithin = 0.25;
     private const double SamePassageBonus = 0.2;
     private const double NeighbourBonus = 0.04;
