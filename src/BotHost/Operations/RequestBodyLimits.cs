@@ -78,6 +78,9 @@ public static class RequestBodyLimits
     private static Task TooLargeAsync(HttpContext http, long limit)
     {
         http.Response.Clear();
+        // The rest of the body was never read, so the server will not keep this connection: saying so stops the client
+        // from sending its next request on a connection about to close ("the response ended prematurely").
+        http.Response.Headers.Connection = "close";
         return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
             detail: $"This endpoint takes at most {limit} bytes.").ExecuteAsync(http);
     }

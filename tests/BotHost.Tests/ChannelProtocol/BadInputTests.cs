@@ -40,6 +40,7 @@ public sealed class BadInputTests(AuthenticatedHostFixture fixture) : IClassFixt
         var response = await Activities.PostAsync(fixture.Client, message, fixture.Channel.ChannelToken());
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.True(response.Headers.ConnectionClose, "a 413 whose body was not read must close the connection");
         var details = await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken);
         Assert.Equal("Request body too large", details!["title"]!.GetValue<string>());
     }
