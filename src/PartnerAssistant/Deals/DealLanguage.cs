@@ -561,13 +561,13 @@ public static partial class DealLanguage
     [GeneratedRegex(@"\b(?:registrations?|registered|deals?|touches|partners|activity|anyone|anybody|somebody|someone|protection)\s+(?:\w+\s+)?(?:for|on|with|at|of)\s+(?<customer>[^?!\n]+)", RegexOptions.IgnoreCase)]
     private static partial Regex AboutCustomer();
 
-    // "Sable Freight: which partners are engaged there?", "Pinewood Logistics, anyone on it?": the name said first, as the
-    // topic, and the question after it refers back to it.
     // "before I go after Pinewood Logistics: …", "before I call Woodgrove Bank …": a capitalised name after a verb of approaching a customer.
     [GeneratedRegex(@"\b(?:after|call|calling|ring|visit|visiting|pitch|pitching|approach|approaching|contact|contacting|chase|chasing|prospect|prospecting|target|targeting)\s+(?<customer>(?-i:[A-Z])[\w&.'’-]*(?:\s+(?:&\s+)?(?-i:[A-Z])[\w&.'’-]*){0,4})", RegexOptions.IgnoreCase)]
     private static partial Regex Approaching();
 
-    // Not a greeting, thanks or a heading word ("Thanks, …", "Hi Sam, …", "Question: …"), nor a number ("DR-1042: …").
+    // "Sable Freight: which partners are engaged there?", "Pinewood Logistics, anyone on it?": the name said first, as the
+    // topic, and the question after it refers back to it. Not a greeting, thanks or a heading word ("Thanks, …", "Hi Sam, …",
+    // "Question: …"), nor a number ("DR-1042: …").
     [GeneratedRegex(@"^(?!(?:hi|hey|hello|thanks|thank|cheers|ok|okay|so|also|sorry|question|update|btw|fyi|yes|no|well|right|great|cool|please|quick|dear|morning|afternoon|evening|note|reminder|urgent)\b)(?!\S*\d)(?<customer>(?-i:[A-Z])[\w&.'’-]*(?:\s+(?-i:[A-Z])[\w&.'’-]*){0,4})\s*(?::|,|\s[-–—])\s+\S", RegexOptions.IgnoreCase)]
     private static partial Regex TopicFirst();
 }

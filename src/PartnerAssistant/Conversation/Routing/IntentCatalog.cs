@@ -156,7 +156,6 @@ public sealed class IntentCatalog
             }
         }
 
-        // The program's terms sit beside the intents folder (prompts/terms.txt).
         // A label no intent has (renamed, mistyped) would quietly stop teaching the router: say so instead.
         var ids = intents.Select(i => i.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (labels.FirstOrDefault(l => !ids.Contains(l.Label)) is { Label: not null } unknown)
@@ -164,17 +163,19 @@ public sealed class IntentCatalog
             throw new InvalidDataException($"{PhrasingsFolder}/{unknown.File}: '{unknown.Label}' is no intent (expected Plugin.Function, or {string.Join(", ", NotIntents)}).");
         }
 
+        // The program's terms sit beside the intents folder (prompts/terms.txt).
         return new IntentCatalog(intents, NameMasker.Load(Path.Combine(prompts, TermsFile)));
     }
 
     /// <summary>The folder of labelled conversations beside the intents folder (<c>prompts/phrasings/</c>).</summary>
     public const string PhrasingsFolder = "phrasings";
 
-    /// <summary>The utterances of the labelled conversations that ask for exactly one intent, read as typed and on their
-    /// own: not a follow-up (its meaning is in the turn before) and not a typo (the router corrects spelling first).</summary>
-    /// <summary>Labels of the labelled conversations that name no intent: what should happen is a question back.</summary>
+    /// <summary>Labels of the labelled conversations that name no intent: what should happen is a question back, or a refusal.</summary>
     private static readonly string[] NotIntents = ["Clarify", "Refused"];
 
+    /// <summary>The utterances of the labelled conversations that ask for exactly one intent, read as typed and on their
+    /// own: not a follow-up (its meaning is in the turn before) and not a typo (the router corrects spelling first); and
+    /// every label, so one that names no intent can be reported.</summary>
     private static (Dictionary<string, List<string>> Phrasings, List<(string Label, string File)> Labels) LoadPhrasings(string folder)
     {
         var phrasings = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
