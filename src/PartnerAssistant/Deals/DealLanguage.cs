@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using PartnerAssistant.Conversation.Routing;
 using PartnerAssistant.People;
 
 namespace PartnerAssistant.Deals;
@@ -562,12 +563,12 @@ public static partial class DealLanguage
     private static partial Regex AboutCustomer();
 
     // "before I go after Pinewood Logistics: …", "before I call Woodgrove Bank …": a capitalised name after a verb of approaching a customer.
-    [GeneratedRegex(@"\b(?:after|call|calling|ring|visit|visiting|pitch|pitching|approach|approaching|contact|contacting|chase|chasing|prospect|prospecting|target|targeting)\s+(?<customer>(?-i:[A-Z])[\w&.'’-]*(?:\s+(?:&\s+)?(?-i:[A-Z])[\w&.'’-]*){0,4})", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:after|call|calling|ring|visit|visiting|pitch|pitching|approach|approaching|contact|contacting|chase|chasing|prospect|prospecting|target|targeting)\s+(?<customer>" + NameMasker.CapitalisedName + ")", RegexOptions.IgnoreCase)]
     private static partial Regex Approaching();
 
     // "Sable Freight: which partners are engaged there?", "Pinewood Logistics, anyone on it?": the name said first, as the
     // topic, and the question after it refers back to it. Not a greeting, thanks or a heading word ("Thanks, …", "Hi Sam, …",
     // "Question: …"), nor a number ("DR-1042: …").
-    [GeneratedRegex(@"^(?!(?:hi|hey|hello|thanks|thank|cheers|ok|okay|so|also|sorry|question|update|btw|fyi|yes|no|well|right|great|cool|please|quick|dear|morning|afternoon|evening|note|reminder|urgent)\b)(?!\S*\d)(?<customer>(?-i:[A-Z])[\w&.'’-]*(?:\s+(?-i:[A-Z])[\w&.'’-]*){0,4})\s*(?::|,|\s[-–—])\s+\S", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?!(?:hi|hey|hello|thanks|thank|cheers|ok|okay|so|also|sorry|question|update|btw|fyi|yes|no|well|right|great|cool|please|quick|dear|morning|afternoon|evening|note|reminder|urgent)\b)(?!\S*\d)(?<customer>" + NameMasker.CapitalisedName + @")\s*(?::|,|\s[-–—])\s+\S", RegexOptions.IgnoreCase)]
     private static partial Regex TopicFirst();
 }

@@ -168,7 +168,7 @@ public static partial class FollowUps
     [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what|how)\s+about\s+(?<rest>.+)$|^and\s+(?:for|with|in|at|on)?\s*(?<rest>.+)$|^(?:(?:now|and|ok|okay)\s+)?(?:the\s+)?(?:same|likewise)\s+(?:for|with)\s+(?<rest>.+)$|^what\s+of\s+(?<rest>.+)$|^(?:for|with|in|at|on)\s+(?<rest>[^?\s]+(?:\s+[^?\s]+){0,3})\??$", RegexOptions.IgnoreCase)]
     private static partial Regex Ellipsis();
 
-    [GeneratedRegex(@"(?-i:[A-Z])[\w&'’.-]*(?:\s+(?:&\s+)?(?-i:[A-Z])[\w&'’.-]*){0,4}")]
+    [GeneratedRegex(NameMasker.CapitalisedName)]
     private static partial Regex CapitalisedName();
 
     // After "and", a clause of its own ("and can it be extended?") is not an ellipsis.

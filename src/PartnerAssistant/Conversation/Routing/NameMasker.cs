@@ -13,6 +13,10 @@ namespace PartnerAssistant.Conversation.Routing;
 /// </summary>
 public sealed partial class NameMasker
 {
+    /// <summary>A name as people type it: up to five capitalised words, "&amp;" allowed between them ("Sable Freight", "Marlow &amp;
+    /// Finch Opticians"). A regular-expression fragment, for the patterns that find a name in a known place.</summary>
+    public const string CapitalisedName = @"(?-i:[A-Z])[\w&.'’-]*(?:\s+(?:&\s+)?(?-i:[A-Z])[\w&.'’-]*){0,4}";
+
     /// <summary>The customer the intent examples are written about.</summary>
     public const string Placeholder = "Contoso";
 
