@@ -106,14 +106,6 @@ public sealed partial class ConversationRouter(
             var followUp = IsExample(part) ? null : FollowUps.Resolve(part, context, vocabulary, continues: i > 0, knowledgeIntent: settings.FallbackIntent);
             var effective = followUp?.Text ?? part;
             var step = await PlanPartAsync(caller, part, effective, followUp?.SameIntentAs, context, split.Parts.Count > 1, cancellationToken);
-            // "are distributors a partner type of their own, and what do they do?": "they" are what the question before was about,
-            // not the assistant, so the documents answer this part too, read with the part before.
-            if (i > 0 && step.Intent is { AnswersQuestions: true } && ThirdPerson().IsMatch(part) && steps.LastOrDefault() is { Kind: StepKind.Run, Intent: { } before }
-                && before.Id == settings.FallbackIntent)
-            {
-                step = PlannedStep.Run(before, $"{part} ({split.Parts[i - 1]})", ReadOnlyMemory<float>.Empty);
-            }
-
             var planned = followUp is null && split.Parts.Count < QuestionSplitter.MaxParts
                 ? await ConjoinedAsync(caller, part, step, context, cancellationToken) ?? [step]
                 : [step];
@@ -653,9 +645,6 @@ public sealed partial class ConversationRouter(
     };
 
     private static bool IsQuestion(string text) => text.TrimEnd().EndsWith('?') || QuestionStart().IsMatch(text.TrimStart());
-
-    [GeneratedRegex(@"\b(?:they|them|their|theirs|it|its)\b", RegexOptions.IgnoreCase)]
-    private static partial Regex ThirdPerson();
 
     /// <summary>"and", "plus", "as well as" between two things asked for; "plus" and "as well as" only ever add one.</summary>
     [GeneratedRegex(@"(?:,\s*|\s+)(?:and(?: also)?|(?<additive>plus|as well as|along with|together with))\s+|,\s+(?=(?:and\s+)?(?:remind|tell|show|give|also)\b)", RegexOptions.IgnoreCase)]

@@ -98,7 +98,7 @@ public static partial class FollowUps
         }
 
         // "where's that from?", "says who?", "where is that written?": a question about the answer itself, not about its topic.
-        if (AboutTheAnswer().IsMatch(clause))
+        if (SourceOfTheAnswer().IsMatch(clause))
         {
             return null;
         }
@@ -118,6 +118,13 @@ public static partial class FollowUps
             return pronoun.Success
                 ? new FollowUp(clause[..pronoun.Index] + "the " + topics + clause[(pronoun.Index + pronoun.Length)..], null)
                 : new FollowUp($"{clause.TrimEnd('?', '.', '!')} ({topics})", null);
+        }
+
+        // "are distributors a partner type of their own, and what do they do?": "they" are what the question to the documents
+        // just before was about, not the assistant; the part is read with that question.
+        if (continues && pronoun.Success && knowledgeIntent is not null && previous.Intent == knowledgeIntent)
+        {
+            return new FollowUp($"{clause.TrimEnd('?', '.', '!')} ({previous.Text})", null);
         }
 
         return null;
@@ -178,10 +185,7 @@ public static partial class FollowUps
     [GeneratedRegex(@"^(?:(?:and|also|then|so|ok|okay)[,]?\s+)+", RegexOptions.IgnoreCase)]
     private static partial Regex Lead();
 
-    [GeneratedRegex(@"^says who\b|\b(?:that|this|it)\b.{0,30}\b(?:from|written|based on|sourced)\W*$|\bwhere (?:is|was|does|did) (?:that|this|it) (?:say|written|come)\b|\bwhich (?:model|document|doc|article|source)s? (?:produced|gave|said|says|is) (?:that|this|it)\b", RegexOptions.IgnoreCase)]
-    private static partial Regex AboutTheAnswer();
-
-    /// <summary>Narrower than <see cref="AboutTheAnswer"/>: "where does that money come from?" asks about MDF, not about the answer.</summary>
+    /// <summary>A question about the last answer itself; "where does that money come from?" asks about MDF, not about the answer.</summary>
     [GeneratedRegex(@"(?:^|[,.?!]\s*)says who\b|\bwhere(?:'s| is| was| does| did) (?:that|this|it)(?: (?:answer|number|figure|percentage|score|probability|estimate|info|information|claim))? (?:from|come from|coming from|written|say|said)\b|\bwhich (?:model|document|doc|article|source)s? (?:produced|gave|said|says|is) (?:that|this|it)\b|\bshow me where (?:that|this|it) is written\b|\bwhat(?:'s| is) (?:that|this|it) based on\b", RegexOptions.IgnoreCase)]
     private static partial Regex SourceOfTheAnswer();
 
