@@ -288,11 +288,11 @@ public sealed partial class ConversationRouter(
 
             // "approve MDF-3": the readings all act on one thing the message names; when it is not found, say so rather than ask
             // which reading was meant.
-            // A customer nobody registered is an answer of its own ("…has no registration"), not a missing thing.
-            if (decision.Candidates.Select(c => c.Intent.Needs).Distinct().ToList() is [var needs] && needs is not (MentionKind.None or MentionKind.Customer)
-                && _resolvers.TryGetValue(needs, out var resolver) && await resolver.ResolveAsync(caller, text, cancellationToken) is { State: MentionState.Unknown } missing)
+            // (The same resolution as a run: a customer nobody registered is an answer of its own, not a missing thing.)
+            if (decision.Candidates.Select(c => c.Intent.Needs).Distinct().Count() == 1 && decision.Candidates[0].Intent.Needs != MentionKind.None
+                && await ResolveAsync(caller, decision.Candidates[0].Intent, text, decision, fallback, weak: true, cancellationToken) is { Kind: StepKind.NotFound } missing)
             {
-                return new PlannedStep(StepKind.NotFound, text, decision.Candidates[0].Intent, NotFound(missing), []) { Scores = decision.Candidates };
+                return missing;
             }
 
             // "…if a partner already has it protected", "is Wingtip Toys spoken for?": of an action and the documents, a question
