@@ -148,9 +148,9 @@ public sealed partial class ConversationRouter(
 
     /// <summary>
     /// "show the review queue and the pending tier proposals", "PSAT for MSPs this quarter, plus the program overview": two
-    /// things asked for with one verb, which the splitter leaves together because the second has no verb of its own. Read
-    /// apart (the second with the first's verb), each goes to a different action, or the second is a question about how
-    /// something works: both are run. Null when the part asks for one thing.
+    /// things asked for with one verb, which the splitter offers as a possible reading (<see cref="QuestionSplitter.Conjoined"/>)
+    /// but cannot settle from the words alone. When each goes to a different action, or the second is a question about how
+    /// something works, both are run. Null when the part asks for one thing.
     /// </summary>
     private async Task<IReadOnlyList<PlannedStep>?> ConjoinedAsync(Caller caller, string part, PlannedStep whole, TurnContext? context, CancellationToken cancellationToken)
     {
@@ -160,34 +160,13 @@ public sealed partial class ConversationRouter(
             return null;
         }
 
-        var verb = ShowingVerb().Match(part);
-        foreach (Match joint in Conjunction().Matches(part))
+        // Without a shared verb or a word that only adds ("plus"), an "and" inside a request that ran is part of what it asks.
+        foreach (var pair in QuestionSplitter.Conjoined(part).Where(p => p.SharedVerb || p.Additive || whole.Kind == StepKind.Clarify))
         {
-            if (!verb.Success && whole.Kind != StepKind.Clarify && !joint.Groups["additive"].Success)
-            {
-                continue;
-            }
-
-            var left = part[..joint.Index].Trim();
-            var right = ToTheEnd().Replace(part[(joint.Index + joint.Length)..], "").Trim();
-            if (WordCount(left) < 2 || WordCount(right) < 2)
-            {
-                continue;
-            }
-
-            var asksHow = QuestionForm.Of(right).AsksHowItWorks;
-            // "registrations that are approved and expiring this month" describes one thing twice: a second thing asked for
-            // starts as a thing does ("the…", "our…", a name), or asks a question of its own.
-            if (!asksHow && !ThingStart().IsMatch(right))
-            {
-                continue;
-            }
-
-            right = verb.Success && !asksHow && !ShowingVerb().IsMatch(right) ? verb.Value + right : right;
-            var first = await PlanPartAsync(caller, left, left, null, context, several: false, cancellationToken);
-            var second = await PlanPartAsync(caller, right, right, null, context, several: false, cancellationToken);
+            var first = await PlanPartAsync(caller, pair.First, pair.First, null, context, several: false, cancellationToken);
+            var second = await PlanPartAsync(caller, pair.Second, pair.Second, null, context, several: false, cancellationToken);
             if (first is { Kind: StepKind.Run, Intent: { } a } && IsAction(a) && second is { Kind: StepKind.Run, Intent: { } b } && a != b
-                && (IsAction(b) || (b.Id == fallback && asksHow)) && (whole.Kind == StepKind.Clarify || whole.Intent == a || whole.Intent == b))
+                && (IsAction(b) || (b.Id == fallback && pair.AsksHowItWorks)) && (whole.Kind == StepKind.Clarify || whole.Intent == a || whole.Intent == b))
             {
                 return [first, second];
             }
@@ -195,8 +174,6 @@ public sealed partial class ConversationRouter(
 
         return null;
     }
-
-    private static int WordCount(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
 
     /// <param name="caller">Who asks.</param>
     /// <param name="typed">The part as typed (after spelling).</param>
@@ -645,21 +622,6 @@ public sealed partial class ConversationRouter(
     };
 
     private static bool IsQuestion(string text) => text.TrimEnd().EndsWith('?') || QuestionStart().IsMatch(text.TrimStart());
-
-    /// <summary>"and", "plus", "as well as" between two things asked for; "plus" and "as well as" only ever add one.</summary>
-    [GeneratedRegex(@"(?:,\s*|\s+)(?:and(?: also)?|(?<additive>plus|as well as|along with|together with))\s+|,\s+(?=(?:and\s+)?(?:remind|tell|show|give|also)\b)", RegexOptions.IgnoreCase)]
-    private static partial Regex Conjunction();
-
-    /// <summary>The verb a request for something to see starts with ("show me", "give me", "pull up").</summary>
-    [GeneratedRegex(@"^(?:(?:ok|okay|hey|please|pls|plz|can you|could you|would you)[,]?\s+)*(?:show(?: me| us)?|give me|get me|send me|pull up|bring up|list|display|let me see|i need|i want|i'd like)\s+", RegexOptions.IgnoreCase)]
-    private static partial Regex ShowingVerb();
-
-    [GeneratedRegex(@"^(?:(?:the|our|my|your|this|these|those|a|an|all|any|every|each|their|its|last|next|current)\b|(?-i:[A-Z])[\w-])", RegexOptions.IgnoreCase)]
-    private static partial Regex ThingStart();
-
-    /// <summary>Words that only say the second thing is wanted too ("… and the program overview too").</summary>
-    [GeneratedRegex(@"\s*\b(?:too|as well|also|please|pls|plz)\W*$", RegexOptions.IgnoreCase)]
-    private static partial Regex ToTheEnd();
 
     [GeneratedRegex(@"^(?:what|what's|how|how's|when|where|who|whom|which|why|can|could|may|do|does|did|is|are|was|were|will|would|should|must|has|have)\b", RegexOptions.IgnoreCase)]
     private static partial Regex QuestionStart();

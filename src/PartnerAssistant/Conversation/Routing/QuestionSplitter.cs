@@ -8,6 +8,14 @@ namespace PartnerAssistant.Conversation.Routing;
 /// answered on its own, but the context the parts are read in.</param>
 public sealed record SplitMessage(IReadOnlyList<string> Parts, string? Lead);
 
+/// <summary>A part read as two things asked for with one verb (<see cref="QuestionSplitter.Conjoined"/>).</summary>
+/// <param name="First">What comes before "and"/"plus".</param>
+/// <param name="Second">What comes after it, with the first half's verb when it had one of its own.</param>
+/// <param name="SharedVerb">The part starts with a verb of asking to see ("show", "give me") that both halves share.</param>
+/// <param name="Additive">Joined by a word that only ever adds ("plus", "as well as").</param>
+/// <param name="AsksHowItWorks">The second half is a question about how something works.</param>
+public sealed record ConjoinedReading(string First, string Second, bool SharedVerb, bool Additive, bool AsksHowItWorks);
+
 /// <summary>
 /// Splits a message that asks two or three things ("show my registrations, and also how much MDF do we
 /// have left?") at question marks, semicolons, sentence ends and at "and"/"also" in front of a new
@@ -69,6 +77,47 @@ public static partial class QuestionSplitter
     }
 
     private static int Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+
+    /// <summary>
+    /// Two things a request may ask for with one verb ("show the review queue and the pending tier proposals", "PSAT for MSPs
+    /// this quarter, plus the program overview"), which <see cref="Split"/> leaves together because the second has no verb of
+    /// its own: each place the part could be cut at "and", "plus", "as well as", with the second half given the first's verb.
+    /// Only a reading: the words cannot tell two things from one described twice, so the router keeps it when each half goes
+    /// to a different action. A second half that does not start as a thing does ("the…", "our…", a name) nor asks a
+    /// question of its own describes the first ("registrations that are approved and expiring this month") and is not offered.
+    /// </summary>
+    public static IEnumerable<ConjoinedReading> Conjoined(string part)
+    {
+        var verb = ShowingVerb().Match(part);
+        foreach (Match joint in Conjunction().Matches(part))
+        {
+            var first = part[..joint.Index].Trim();
+            var second = AlsoAtTheEnd().Replace(part[(joint.Index + joint.Length)..], "").Trim();
+            var asksHow = QuestionForm.Of(second).AsksHowItWorks;
+            if (Words(first) < 2 || Words(second) < 2 || (!asksHow && !ThingStart().IsMatch(second)))
+            {
+                continue;
+            }
+
+            var shared = verb.Success && !asksHow && !ShowingVerb().IsMatch(second);
+            yield return new ConjoinedReading(first, shared ? verb.Value + second : second, verb.Success, joint.Groups["additive"].Success, asksHow);
+        }
+    }
+
+    /// <summary>"and", "plus", "as well as" between two things asked for; "plus" and "as well as" only ever add one.</summary>
+    [GeneratedRegex(@"(?:,\s*|\s+)(?:and(?: also)?|(?<additive>plus|as well as|along with|together with))\s+|,\s+(?=(?:and\s+)?(?:remind|tell|show|give|also)\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex Conjunction();
+
+    /// <summary>The verb a request for something to see starts with ("show me", "give me", "pull up").</summary>
+    [GeneratedRegex(@"^(?:(?:ok|okay|hey|please|pls|plz|can you|could you|would you)[,]?\s+)*(?:show(?: me| us)?|give me|get me|send me|pull up|bring up|list|display|let me see|i need|i want|i'd like)\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex ShowingVerb();
+
+    [GeneratedRegex(@"^(?:(?:the|our|my|your|this|these|those|a|an|all|any|every|each|their|its|last|next|current)\b|(?-i:[A-Z])[\w-])", RegexOptions.IgnoreCase)]
+    private static partial Regex ThingStart();
+
+    /// <summary>Words that only say the second thing is wanted too ("… and the program overview too").</summary>
+    [GeneratedRegex(@"\s*\b(?:too|as well|also|please|pls|plz)\W*$", RegexOptions.IgnoreCase)]
+    private static partial Regex AlsoAtTheEnd();
 
     /// <summary>A sentence cut at "and"/"also" before a new question, where both sides have three words or more (two before
     /// "and then" or "and also")

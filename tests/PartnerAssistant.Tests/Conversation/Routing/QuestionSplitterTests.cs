@@ -47,4 +47,26 @@ public sealed class QuestionSplitterTests
     [Fact]
     public void Split_MoreThanThreeQuestions_KeepsThreeParts() =>
         Assert.Equal(3, QuestionSplitter.Split("what is MDF? what is PSAT? what is ROPI? what is RoE-1?").Parts.Count);
+
+    [Fact]
+    public void Conjoined_TwoThingsWithOneVerb_GivesTheSecondTheVerb()
+    {
+        var reading = Assert.Single(QuestionSplitter.Conjoined("show the review queue and the pending tier proposals too"));
+
+        Assert.Equal(new ConjoinedReading("show the review queue", "show the pending tier proposals", SharedVerb: true, Additive: false, AsksHowItWorks: false), reading);
+    }
+
+    [Fact]
+    public void Conjoined_Plus_IsAdditiveWithoutAVerb()
+    {
+        var reading = Assert.Single(QuestionSplitter.Conjoined("PSAT for MSPs this quarter, plus the overall program overview"));
+
+        Assert.Equal(("PSAT for MSPs this quarter", "the overall program overview", false, true), (reading.First, reading.Second, reading.SharedVerb, reading.Additive));
+    }
+
+    [Theory]
+    [InlineData("show me registrations that are approved and expiring this month")]
+    [InlineData("approve and pay MDF-2")]
+    public void Conjoined_OneThingDescribedTwice_OffersNoReading(string part) =>
+        Assert.Empty(QuestionSplitter.Conjoined(part));
 }
