@@ -51,58 +51,52 @@ public sealed class RouterOptionsTests
     [Fact]
     public void Load_Phrasings_TeachEachIntentOnlyTheUtterancesThatAskForItAlone()
     {
-        var prompts = System.IO.Directory.CreateTempSubdirectory("prompts-").FullName;
-        try
-        {
-            System.IO.Directory.CreateDirectory(Path.Combine(prompts, "intents"));
-            System.IO.Directory.CreateDirectory(Path.Combine(prompts, IntentCatalog.PhrasingsFolder));
-            File.WriteAllText(Path.Combine(prompts, "intents", "mdf.yaml"), """
-                plugin: Mdf
-                intents:
-                  - function: Balance
-                    summary: Show the MDF balance
-                    examples: [what is our mdf balance]
-                  - function: ListRequests
-                    summary: List MDF requests
-                    examples: [show our mdf requests]
-                """);
-            File.WriteAllText(Path.Combine(prompts, IntentCatalog.PhrasingsFolder, "tuning.yaml"), """
-                # labelled conversations
-                utterances:
-                  - { say: "how much co-marketing money is left for us", as: demo-partner, expect: [Mdf.Balance], kind: indirect }
-                  - { say: "wat is our mdf balence", as: demo-partner, expect: [Mdf.Balance], kind: typo }
-                  - { say: "and the requests?", as: demo-partner, after: "mdf balance", expect: [Mdf.ListRequests], kind: follow-up }
-                  - { say: "balance and requests please", as: demo-partner, expect: [Mdf.Balance, Mdf.ListRequests], kind: two }
-                  - { say: "status of MDF-9", as: demo-partner, expect: [Clarify], kind: entity }
-                """);
+        var catalog = LoadPrompts("""
+            plugin: Mdf
+            intents:
+              - function: Balance
+                summary: Show the MDF balance
+                examples: [what is our mdf balance]
+              - function: ListRequests
+                summary: List MDF requests
+                examples: [show our mdf requests]
+            """, """
+            # labelled conversations
+            utterances:
+              - { say: "how much co-marketing money is left for us", as: demo-partner, expect: [Mdf.Balance], kind: indirect }
+              - { say: "wat is our mdf balence", as: demo-partner, expect: [Mdf.Balance], kind: typo }
+              - { say: "and the requests?", as: demo-partner, after: "mdf balance", expect: [Mdf.ListRequests], kind: follow-up }
+              - { say: "balance and requests please", as: demo-partner, expect: [Mdf.Balance, Mdf.ListRequests], kind: two }
+              - { say: "status of MDF-9", as: demo-partner, expect: [Clarify], kind: entity }
+            """);
 
-            var catalog = IntentCatalog.Load(Path.Combine(prompts, "intents"));
-
-            Assert.Equal(["how much co-marketing money is left for us"], catalog.ById["Mdf.Balance"].Phrasings);
-            Assert.Equal(["what is our mdf balance"], catalog.ById["Mdf.Balance"].Examples);
-            Assert.Empty(catalog.ById["Mdf.ListRequests"].Phrasings);
-        }
-        finally
-        {
-            System.IO.Directory.Delete(prompts, recursive: true);
-        }
+        Assert.Equal(["how much co-marketing money is left for us"], catalog.ById["Mdf.Balance"].Phrasings);
+        Assert.Equal(["what is our mdf balance"], catalog.ById["Mdf.Balance"].Examples);
+        Assert.Empty(catalog.ById["Mdf.ListRequests"].Phrasings);
     }
 
     [Fact]
     public void Load_PhrasingLabelledWithNoIntent_SaysWhichFileAndLabel()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => LoadPrompts(
+            "plugin: Mdf\nintents:\n  - function: Balance\n    summary: Show the MDF balance\n",
+            "utterances:\n  - { say: \"status of MDF-9\", as: demo-partner, expect: [Clarify], kind: entity }\n  - { say: \"money left?\", as: demo-partner, expect: [Mdf.Balanse], kind: typo }\n"));
+
+        Assert.Equal("phrasings/tuning.yaml: 'Mdf.Balanse' is no intent (expected Plugin.Function, or Clarify, Refused).", error.Message);
+    }
+
+    /// <summary>The catalogue of a prompts folder (in a temporary folder, removed afterwards) holding one intents file and
+    /// one file of labelled phrasings.</summary>
+    private static IntentCatalog LoadPrompts(string intentsYaml, string phrasingsYaml)
     {
         var prompts = System.IO.Directory.CreateTempSubdirectory("prompts-").FullName;
         try
         {
             System.IO.Directory.CreateDirectory(Path.Combine(prompts, "intents"));
             System.IO.Directory.CreateDirectory(Path.Combine(prompts, IntentCatalog.PhrasingsFolder));
-            File.WriteAllText(Path.Combine(prompts, "intents", "mdf.yaml"), "plugin: Mdf\nintents:\n  - function: Balance\n    summary: Show the MDF balance\n");
-            File.WriteAllText(Path.Combine(prompts, IntentCatalog.PhrasingsFolder, "tuning.yaml"),
-                "utterances:\n  - { say: \"status of MDF-9\", as: demo-partner, expect: [Clarify], kind: entity }\n  - { say: \"money left?\", as: demo-partner, expect: [Mdf.Balanse], kind: typo }\n");
-
-            var error = Assert.Throws<InvalidDataException>(() => IntentCatalog.Load(Path.Combine(prompts, "intents")));
-
-            Assert.Equal("phrasings/tuning.yaml: 'Mdf.Balanse' is no intent (expected Plugin.Function, or Clarify, Refused).", error.Message);
+            File.WriteAllText(Path.Combine(prompts, "intents", "mdf.yaml"), intentsYaml);
+            File.WriteAllText(Path.Combine(prompts, IntentCatalog.PhrasingsFolder, "tuning.yaml"), phrasingsYaml);
+            return IntentCatalog.Load(Path.Combine(prompts, "intents"));
         }
         finally
         {
