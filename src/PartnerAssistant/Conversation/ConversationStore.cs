@@ -4,9 +4,7 @@ using System.Text.Json;
 using BotFramework.Adapter;
 using BotFramework.Schema;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using BotFramework;
@@ -69,42 +67,17 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, TimeProvider 
         return json is null ? new T() : JsonSerializer.Deserialize<T>(json, Json) ?? new T();
     }
 
-    // Every turn writes its state: the UPDATE's text is made once per model from its table and column names, in the provider's
-    // quoting, rather than translated from LINQ on each turn (SQLite and PostgreSQL alike).
-    private static readonly ConditionalWeakTable<IModel, string> UpdateStateStatements = new();
-
-    private static string UpdateStateSql(ConversationDbContext db) => UpdateStateStatements.GetValue(db.Model, model =>
-    {
-        var entity = model.FindEntityType(typeof(StateRow))!;
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var sql = db.GetService<ISqlGenerationHelper>();
-        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
-        return $"UPDATE {sql.DelimitIdentifier(table.Name, table.Schema)} SET {Column(nameof(StateRow.Json))} = {{0}}, {Column(nameof(StateRow.UpdatedAtMs))} = {{1}} "
-            + $"WHERE {Column(nameof(StateRow.Scope))} = {{2}} AND {Column(nameof(StateRow.Key))} = {{3}}";
-    });
-
     private async Task SaveAsync<T>(string scope, string key, T state, CancellationToken cancellationToken)
     {
         await using var services = scopes.CreateAsyncScope();
         var db = services.ServiceProvider.GetRequiredService<ConversationDbContext>();
         var json = JsonSerializer.Serialize(state, Json);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var updated = await db.Database.ExecuteSqlRawAsync(UpdateStateSql(db), [json, now, scope, key], cancellationToken);
-        if (updated == 0)
-        {
-            db.States.Add(new StateRow { Scope = scope, Key = key, Json = json, UpdatedAtMs = now });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException)
-            {
-                // Another turn inserted it first: the later turn's state wins.
-                db.ChangeTracker.Clear();
-                await db.States.Where(s => s.Scope == scope && s.Key == key)
-                    .ExecuteUpdateAsync(set => set.SetProperty(s => s.Json, json).SetProperty(s => s.UpdatedAtMs, now), cancellationToken);
-            }
-        }
+        // Every turn writes its state: one statement (SQLite and PostgreSQL alike, as the deduplicator's insert below), which
+        // also settles two turns writing the same state at once (the later one wins), instead of LINQ translated each turn.
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO turn_state (scope, key, json, updated_at_ms) VALUES ({scope}, {key}, {json}, {now}) ON CONFLICT (scope, key) DO UPDATE SET json = excluded.json, updated_at_ms = excluded.updated_at_ms",
+            cancellationToken);
     }
 
     private async Task DeleteAsync(string scope, string key, CancellationToken cancellationToken)
