@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using BotFramework.Adapter;
 using BotFramework.Schema;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PartnerAssistant.Hosting;
 using BotFramework;
 
 namespace PartnerAssistant.Conversation;
@@ -51,19 +50,16 @@ public sealed class ConversationStore(IServiceScopeFactory scopes, TimeProvider 
     private static string PersonalKey(string conversationKey, string personId) =>
         $"{personId}\n{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(conversationKey)))}";
 
-    /// <summary>Every turn reads its state: the query is compiled once per model (a compiled query serves one model only;
-    /// a process may hold several, e.g. SQLite and PostgreSQL hosts side by side), so a turn does not translate it again.</summary>
-    private static readonly ConditionalWeakTable<IModel, Func<ConversationDbContext, string, string, CancellationToken, Task<string?>>> StateJsonQueries = new();
-
-    private static Task<string?> StateJson(ConversationDbContext db, string scope, string key, CancellationToken cancellationToken) =>
-        StateJsonQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery((ConversationDbContext context, string s, string k, CancellationToken _) =>
-            context.States.AsNoTracking().Where(row => row.Scope == s && row.Key == k).Select(row => row.Json).FirstOrDefault()))(db, scope, key, cancellationToken);
+    /// <summary>Every turn reads its state.</summary>
+    private static readonly CompiledPerModel<Func<ConversationDbContext, string, string, CancellationToken, Task<string?>>> StateJson =
+        new(() => EF.CompileAsyncQuery((ConversationDbContext context, string scope, string key, CancellationToken _) =>
+            context.States.AsNoTracking().Where(row => row.Scope == scope && row.Key == key).Select(row => row.Json).FirstOrDefault()));
 
     private async Task<T> LoadAsync<T>(string scope, string key, CancellationToken cancellationToken) where T : new()
     {
         await using var services = scopes.CreateAsyncScope();
         var db = services.ServiceProvider.GetRequiredService<ConversationDbContext>();
-        var json = await StateJson(db, scope, key, cancellationToken);
+        var json = await StateJson.For(db)(db, scope, key, cancellationToken);
         return json is null ? new T() : JsonSerializer.Deserialize<T>(json, Json) ?? new T();
     }
 

@@ -1,8 +1,7 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
+using PartnerAssistant.Hosting;
 
 namespace PartnerAssistant.Conversation;
 
@@ -110,7 +109,7 @@ public sealed class PendingConfirmationStore(IServiceScopeFactory scopes, TimePr
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var services = scopes.CreateAsyncScope();
         var db = services.ServiceProvider.GetRequiredService<ConversationDbContext>();
-        var row = await LatestOpen(db, conversationKey, personId, now, cancellationToken);
+        var row = await LatestOpen.For(db)(db, conversationKey, personId, now, cancellationToken);
         return row is null ? null : ToStored(row);
     }
 
@@ -150,15 +149,13 @@ public sealed class PendingConfirmationStore(IServiceScopeFactory scopes, TimePr
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.ConsumedAtMs, now).SetProperty(r => r.Outcome, nameof(ConfirmationOutcome.Dropped)), cancellationToken);
     }
 
-    /// <summary>Every message is checked against an open confirmation: the query is compiled once per model (a compiled
-    /// query serves one model only), so a turn does not translate it again.</summary>
-    private static readonly ConditionalWeakTable<IModel, Func<ConversationDbContext, string, string, long, CancellationToken, Task<PendingConfirmationRow?>>> LatestOpenQueries = new();
-
-    private static Task<PendingConfirmationRow?> LatestOpen(ConversationDbContext db, string conversationKey, string personId, long now, CancellationToken cancellationToken) =>
-        LatestOpenQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery((ConversationDbContext context, string key, string person, long at, CancellationToken _) =>
+    /// <summary>Every message is checked against an open confirmation. The filter is <see cref="Open"/>'s, written out because
+    /// a compiled query cannot call it.</summary>
+    private static readonly CompiledPerModel<Func<ConversationDbContext, string, string, long, CancellationToken, Task<PendingConfirmationRow?>>> LatestOpen =
+        new(() => EF.CompileAsyncQuery((ConversationDbContext context, string key, string person, long now, CancellationToken _) =>
             context.PendingConfirmations.AsNoTracking()
-                .Where(r => r.ConversationKey == key && r.PersonId == person && r.ConsumedAtMs == null && r.ExpiresAtMs > at)
-                .OrderByDescending(r => r.CreatedAtMs).FirstOrDefault()))(db, conversationKey, personId, now, cancellationToken);
+                .Where(r => r.ConversationKey == key && r.PersonId == person && r.ConsumedAtMs == null && r.ExpiresAtMs > now)
+                .OrderByDescending(r => r.CreatedAtMs).FirstOrDefault()));
 
     private static IQueryable<PendingConfirmationRow> Open(ConversationDbContext db, string conversationKey, string personId, long now) =>
         db.PendingConfirmations.Where(r => r.ConversationKey == conversationKey && r.PersonId == personId && r.ConsumedAtMs == null && r.ExpiresAtMs > now);
