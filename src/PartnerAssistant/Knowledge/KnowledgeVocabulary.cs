@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using PartnerAssistant.Conversation.Routing;
@@ -87,7 +88,8 @@ internal sealed class EnglishWordsVocabulary : IVocabularySource
     /// <summary>Shortest word taken from the list.</summary>
     public const int MinLength = 5;
 
-    private static readonly Lazy<string[]> Words = new(Read);
+    // Read once per process and shared by reference with every vocabulary rebuilt after (every Router:VocabularyRefresh).
+    private static readonly Lazy<FrozenSet<string>> Words = new(Read);
 
     public Task ContributeAsync(VocabularyBuilder vocabulary, CancellationToken cancellationToken)
     {
@@ -95,8 +97,8 @@ internal sealed class EnglishWordsVocabulary : IVocabularySource
         return Task.CompletedTask;
     }
 
-    private static string[] Read() =>
+    private static FrozenSet<string> Read() =>
         Hosting.AssetLocator.Find(WordListPath) is { } path && File.Exists(path)
-            ? File.ReadLines(path).Where(line => line.Length >= MinLength && line.All(char.IsAsciiLetterLower)).ToArray()
-            : [];
+            ? File.ReadLines(path).Where(line => line.Length >= MinLength && line.All(char.IsAsciiLetterLower)).ToFrozenSet(StringComparer.Ordinal)
+            : FrozenSet<string>.Empty;
 }

@@ -15,12 +15,14 @@ public sealed class AssistantVocabulary
 {
     private readonly Dictionary<string, int> _frequencies;
     private readonly HashSet<string> _known;
+    private readonly IReadOnlyList<IReadOnlySet<string>> _knownLists;
 
     internal AssistantVocabulary(Dictionary<string, int> frequencies, HashSet<string> known, IReadOnlyList<string> customers, IReadOnlyList<string> partners,
-        IReadOnlyDictionary<string, string>? shorthand = null)
+        IReadOnlyDictionary<string, string>? shorthand = null, IReadOnlyList<IReadOnlySet<string>>? knownLists = null)
     {
         _frequencies = frequencies;
         _known = known;
+        _knownLists = knownLists ?? [];
         Shorthand = shorthand ?? new Dictionary<string, string>();
         Customers = customers;
         Partners = partners;
@@ -70,7 +72,7 @@ public sealed class AssistantVocabulary
     public IReadOnlyDictionary<string, string> Shorthand { get; }
 
     /// <summary>Whether a (lower-case) word is one to leave as it is: the assistant's own, general English, or shorthand.</summary>
-    public bool Knows(string word) => _frequencies.ContainsKey(word) || _known.Contains(word);
+    public bool Knows(string word) => _frequencies.ContainsKey(word) || _known.Contains(word) || _knownLists.Any(list => list.Contains(word));
 
     public int FrequencyOf(string word) => _frequencies.GetValueOrDefault(word);
 
@@ -106,6 +108,7 @@ public sealed class VocabularyBuilder
 {
     private readonly Dictionary<string, int> _frequencies = new(StringComparer.Ordinal);
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly List<IReadOnlySet<string>> _knownLists = [];
     private readonly List<string> _customers = [];
     private readonly List<string> _partners = [];
     private readonly Dictionary<string, string> _shorthand = new(StringComparer.Ordinal);
@@ -143,6 +146,14 @@ public sealed class VocabularyBuilder
         return this;
     }
 
+    /// <summary>A large list of lower-case words to leave alone, built once and shared by every vocabulary built after it
+    /// (the English word list): kept by reference, not copied on each rebuild.</summary>
+    public VocabularyBuilder AddKnown(IReadOnlySet<string> lowerCaseWords)
+    {
+        _knownLists.Add(lowerCaseWords);
+        return this;
+    }
+
     public VocabularyBuilder AddCustomer(string name)
     {
         _customers.Add(name);
@@ -157,7 +168,7 @@ public sealed class VocabularyBuilder
 
     public AssistantVocabulary Build() =>
         new(new Dictionary<string, int>(_frequencies), new HashSet<string>(_known), _customers.Distinct().ToList(), _partners.Distinct().ToList(),
-            new Dictionary<string, string>(_shorthand));
+            new Dictionary<string, string>(_shorthand), _knownLists.ToList());
 }
 
 /// <summary>Something the assistant knows words from. Capabilities register one for their own data
