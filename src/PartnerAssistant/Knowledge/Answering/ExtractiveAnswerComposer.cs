@@ -53,14 +53,15 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
     private const double NeighbourBonus = 0.04;
 
     /// <summary>What a unit says whatever the question: its words, the kinds of fact it carries, whether it
-    /// is boilerplate, and its text normalised for spotting repeats.</summary>
-    private sealed record UnitFacts(IReadOnlySet<string> Stems, AnswerKind Carries, bool Boilerplate, string Key)
+    /// is boilerplate, its text normalised for spotting repeats, and the terms it defines.</summary>
+    private sealed record UnitFacts(IReadOnlySet<string> Stems, AnswerKind Carries, bool Boilerplate, string Key, IReadOnlyList<HashSet<string>> Defines)
     {
         public static UnitFacts Of(PassageCut cut, PassageSentence unit) => new(
             QuestionAsks.Stems(PassageSentences.WordsOf(cut.Units, unit)),
             QuestionAsks.Carries(unit.Text),
             BoilerplatePattern().IsMatch(unit.Text),
-            NormalizedText().Replace(unit.Text.ToLowerInvariant(), ""));
+            NormalizedText().Replace(unit.Text.ToLowerInvariant(), ""),
+            DefinedTerms(unit.Text));
     }
 
     /// <summary>Passages whose units' facts stay in memory (as the sentence vectors do); beyond that the
@@ -96,6 +97,7 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
         public HashSet<string> Stems { get; } = new(facts.Stems, StringComparer.Ordinal);
         public AnswerKind Carries { get; } = facts.Carries;
         public bool Boilerplate { get; } = facts.Boilerplate;
+        public IReadOnlyList<HashSet<string>> Defines { get; } = facts.Defines;
         public bool Item => Unit.Kind is SentenceKind.ListItem or SentenceKind.TableRow;
         public double Meaning { get; set; }
 
@@ -180,7 +182,7 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
                 + ContextWeight * Overlap(ask.Context, candidate.Stems, TopicDiscounted(candidate))
                 + (ask.Kind != AnswerKind.None && (ask.Kind & candidate.Carries) != 0 ? KindWeight : 0)
                 // What a thing is, a section says first.
-                + ((ask.Kind & AnswerKind.Definition) != 0 && (candidate.Unit.Index == 0 || Defines(candidate.Unit.Text, ask.Stems)) ? DefinitionOpening : 0)).ToArray();
+                + ((ask.Kind & AnswerKind.Definition) != 0 && (candidate.Unit.Index == 0 || candidate.Defines.Any(term => term.All(t => QuestionAsks.Contains(ask.Stems, t)))) ? DefinitionOpening : 0)).ToArray();
         }
 
         // An FAQ entry's question stands in for its answer: the sentence after it scores as well as the question did.
@@ -199,25 +201,18 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
     /// that shows none does not answer a question asking for one.</summary>
     private const AnswerKind FactKinds = AnswerKind.Duration | AnswerKind.Amount | AnswerKind.Count | AnswerKind.Frequency | AnswerKind.Time | AnswerKind.Formula;
 
-    /// <summary>A glossary entry or a spelt-out abbreviation of the term asked about: "PRM — partner relationship management
-    /// platform…", "A PRM (partner relationship management) system is…".</summary>
-    private static bool Defines(string text, IReadOnlySet<string> asked)
+    /// <summary>The terms a unit defines, as stems: a glossary entry's ("PRM — partner relationship management platform…")
+    /// or an abbreviation spelt out in brackets ("A PRM (partner relationship management) system is…").</summary>
+    private static List<HashSet<string>> DefinedTerms(string text)
     {
-        var entry = GlossaryEntry().Match(text);
-        if (entry.Success && QuestionAsks.Stems(entry.Groups["term"].Value) is { Count: > 0 } term && term.All(t => QuestionAsks.Contains(asked, t)))
+        var terms = new List<HashSet<string>>();
+        if (GlossaryEntry().Match(text) is { Success: true } entry && QuestionAsks.Stems(entry.Groups["term"].Value) is { Count: > 0 } term)
         {
-            return true;
+            terms.Add(term);
         }
 
-        foreach (Match spelt in SpeltOut().Matches(text))
-        {
-            if (QuestionAsks.Stems(spelt.Groups["short"].Value) is { Count: 1 } abbreviation && abbreviation.All(t => QuestionAsks.Contains(asked, t)))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        terms.AddRange(SpeltOut().Matches(text).Select(spelt => QuestionAsks.Stems(spelt.Groups["short"].Value)).Where(abbreviation => abbreviation.Count == 1));
+        return terms;
     }
 
     /// <summary>Whether a unit plainly answers an ask: it has most of the ask's words, and a fact of the kind asked for.</summary>
