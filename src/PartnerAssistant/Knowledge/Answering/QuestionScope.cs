@@ -10,7 +10,8 @@ namespace PartnerAssistant.Knowledge.Answering;
 /// something (a poem, a song, a joke) rather than to say what the documents say, or when its words
 /// are mostly ones the corpus never uses, the passages found contain few of them, and no sentence of
 /// those passages is close in meaning ("what are the opening hours of the canteen"), or when the passages found hold
-/// next to none of its words however close they sound ("how many employees does Northbeam have").
+/// next to none of its words however close they sound ("how many employees does Northbeam have"), or when it asks for
+/// an amount or a count and no sentence carrying one is about what it asks ("how much does the exam cost?").
 /// </summary>
 /// <remarks>
 /// The limits were chosen on the tuning half of tests/Evaluation/knowledge-answers.json and on
@@ -66,16 +67,62 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
             return true;
         }
 
+        var cuts = read.Select(h => PassageCut.Of(h.Chunk.Id, h.Chunk.Text, h.Chunk.Section, h.Chunk.Title)).ToList();
+        var valueAsked = QuestionAsks.Parse(question).Where(a => (a.Kind & ValueKinds) != AnswerKind.None).ToList();
         if (coverage >= CoverageBelow || unknown <= UnknownAbove)
         {
-            return false;
+            return valueAsked.Count > 0 && await NoValueAnswersAsync(valueAsked, cuts, corpus, questionVector, cancellationToken);
         }
 
-        var cuts = read.Select(h => PassageCut.Of(h.Chunk.Id, h.Chunk.Text, h.Chunk.Section, h.Chunk.Title)).ToList();
         var vectors = await sentenceVectors.ForPassagesAsync(cuts, cancellationToken);
         var closest = vectors.SelectMany(v => v.Take(v.Length - 1)).Select(v => TensorPrimitives.Dot(v, questionVector.Span)).DefaultIfEmpty(0).Max();
         return closest < SentenceBelow;
     }
+
+    /// <summary>
+    /// Whether an ask for an amount or a count ("how much does the professional exam cost?", "what's the referral fee
+    /// percentage?") finds no sentence that could answer it: of the sentences carrying an amount or a count (a list item
+    /// read with its lead-in, every unit with its passage's heading), none holds half of the ask's words weighted by
+    /// rarity, and none is at <see cref="ValueSentenceBelow"/> with the question or above. The passages then speak of
+    /// the topic with other figures, which an answer would pass off as the one asked for.
+    /// </summary>
+    private async Task<bool> NoValueAnswersAsync(IReadOnlyList<Ask> asks, IReadOnlyList<PassageCut> cuts, KnowledgeWordWeights.Words corpus, ReadOnlyMemory<float> questionVector, CancellationToken cancellationToken)
+    {
+        var units = cuts.SelectMany((cut, passage) =>
+        {
+            var heading = QuestionAsks.Stems(cut.Heading);
+            return cut.Units.Select((unit, index) => (Passage: passage, Index: index, unit.Text, Kind: QuestionAsks.Carries(unit.Text),
+                Stems: new HashSet<string>(QuestionAsks.Stems(unit.LeadIn >= 0 ? $"{cut.Units[unit.LeadIn].Text} {unit.Text}" : unit.Text).Concat(heading), StringComparer.Ordinal)));
+        }).ToList();
+        IReadOnlyList<float[][]>? vectors = null;
+        foreach (var ask in asks)
+        {
+            var words = ask.Stems.Where(w => !w.Any(char.IsDigit) && !CalendarWord().IsMatch(w) && corpus.DocumentFrequency.ContainsKey(w)).ToList();
+            var carriers = units.Where(u => (u.Kind & ask.Kind & ValueKinds) != AnswerKind.None).ToList();
+            var total = words.Sum(corpus.Weight);
+            if (words.Count == 0 || carriers.Any(u => words.Where(w => QuestionAsks.Contains(u.Stems, w)).Sum(corpus.Weight) >= ValueWordShare * total))
+            {
+                continue;
+            }
+
+            vectors ??= await sentenceVectors.ForPassagesAsync(cuts, cancellationToken);
+            if (!carriers.Any(u => TensorPrimitives.Dot(vectors[u.Passage][u.Index], questionVector.Span) >= ValueSentenceBelow))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The kinds of fact that are one figure: an amount (money, a percentage) or a count.</summary>
+    private const AnswerKind ValueKinds = AnswerKind.Amount | AnswerKind.Count;
+
+    /// <summary>Share of an ask's rarity-weighted words a sentence carrying its figure must hold to be about it…</summary>
+    public const double ValueWordShare = 0.5;
+
+    /// <summary>…unless it is at least this close to the question in meaning.</summary>
+    public const double ValueSentenceBelow = 0.5;
 
     /// <summary>A request to make something up rather than to say what the documents say.</summary>
     [GeneratedRegex(@"^\s*(please\s+|can you\s+|could you\s+)?(write|compose|sing|draw|generate|create|make up|invent|tell)\s+(me\s+|us\s+)?(a|an|some|another)\s+([a-z]+\s+){0,2}(poem|poems|haiku|limerick|sonnet|song|songs|story|stories|joke|jokes|rap|riddle|essay|script|code|program|tweet|slogan)\b", RegexOptions.IgnoreCase)]

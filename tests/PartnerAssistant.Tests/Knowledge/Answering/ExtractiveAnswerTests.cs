@@ -50,6 +50,7 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
     [InlineData("demo-partner", "which reminders do we get before a registration runs out and who gets them", "14 days before expiry", "partner admin")]
     [InlineData("demo-partner", "what must be on the security checklist before handover", "TLS version", "least privilege")]
     [InlineData("demo-partner", "what does PRM stand for?", "partner relationship management")]
+    [InlineData("demo-partner", "what share of an event's cost does northbeam pay back from MDF", "50 %")]
     public async Task AskAsync_Question_AnswerCarriesWhatItAsksFor(string person, string question, params string[] facts)
     {
         var caller = await corpus.CallerAsync(person);
@@ -66,6 +67,8 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
     [InlineData("tell me a joke about channel managers")]
     [InlineData("how many employees does northbeam have worldwide")]
     [InlineData("what is northbeam's share price today?")]
+    [InlineData("how much does the AI Studio professional exam cost?")]
+    [InlineData("how many vacation days do northbeam staff get?")]
     public async Task AskAsync_OutOfScope_SaysItDoesNotKnowAndGivesTheEnablementContact(string question)
     {
         var partner = await corpus.CallerAsync("demo-partner");
