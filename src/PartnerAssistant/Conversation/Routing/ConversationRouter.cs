@@ -75,6 +75,10 @@ public sealed partial class ConversationRouter(
     /// and still be the one meant: about the spread of the scores of two intents whose examples differ in one word.</summary>
     public const double PairWindow = 0.1;
 
+    /// <summary>How far below the documents an action may score and still take a question for records ("which registrations
+    /// run out before the end of the month"): their words are the documents' too, and the documents hold no records.</summary>
+    public const double RecordsWindow = 0.15;
+
     /// <summary>The reply for a message that cannot be routed at all (empty, too long, emoji only, another
     /// language), or null. Checked before the language model too, so neither path guesses at such input.</summary>
     public string? Refusal(string utterance) => UtteranceCheck.Check(utterance, options.Value.MaxUtteranceLength).Problem;
@@ -282,6 +286,15 @@ public sealed partial class ConversationRouter(
                 return asked;
             }
 
+            // "sending over our ESG self-assessment, signed by our CEO", "we could use some MDF for a webinar in June": of one
+            // action and the documents, a message that asks nothing is the action's, since the documents answer questions.
+            if (fallback is not null && !IsQuestion(typed) && !form.AsksHowItWorks && decision.Candidates.Count == 2
+                && decision.Candidates.Any(c => c.Intent == fallback) && decision.Candidates.First(c => c.Intent != fallback) is { } request && IsAction(request.Intent)
+                && await ResolveAsync(caller, request.Intent, text, decision, fallback, weak: true, cancellationToken) is { Kind: StepKind.Run } meant)
+            {
+                return meant;
+            }
+
             if (!several)
             {
                 return new PlannedStep(StepKind.Clarify, text, null, null, decision.Candidates) { Vector = decision.Vector, Scores = decision.Candidates };
@@ -338,7 +351,7 @@ public sealed partial class ConversationRouter(
 
         if (intent == fallback && (form.IsImperative || form.AsksForRecords || (!IsQuestion(text) && !form.AsksHowItWorks) || (!form.AsksHowItWorks && LeadsFallback(decision, fallback) >= WeakLead))
             && decision.Candidates.FirstOrDefault(c => c.Intent != fallback) is { } action && IsAction(action.Intent) && action.Score >= options.Value.RequestScore
-            && action.Score >= ScoreOf(decision, fallback) - PairWindow)
+            && action.Score >= ScoreOf(decision, fallback) - (form.AsksForRecords ? RecordsWindow : PairWindow))
         {
             // So weak a match stands only when what it acts on is named ("tell me a joke" is no registration lookup).
             if (await ResolveAsync(caller, action.Intent, text, decision, fallback, weak: true, cancellationToken) is { } request)

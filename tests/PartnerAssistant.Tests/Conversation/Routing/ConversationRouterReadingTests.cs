@@ -59,7 +59,13 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
     [InlineData("are distributors treated as a separate partner type, and what do they do?", "demo-partner", "Knowledge.Ask")]
     [InlineData("can I sell directly to Wingtip Toys while it's protected?", "demo-sales", "Knowledge.Ask")]
     [InlineData("are there any tier promotions or demotions waiting to be confirmed?", "demo-manager", "Tiers.PendingTierChanges")]
-    public async Task PlanAsync_WhatTheMessageNames_DecidesBetweenNeighbours(string say, string person, string expected)
+    // The documents answer questions: a message that asks nothing, near one action and the documents, is the action's; so
+    // is a question for records, although the documents' words are closer.
+    [InlineData("sending over our ESG self-assessment, signed by our CEO", "demo-new-admin", "Onboarding.UploadAttestation")]
+    [InlineData("we're thinking of running a webinar in June and could use some MDF for it", "demo-partner-admin", "Mdf.RequestFunds")]
+    [InlineData("which registrations across the program run out before the end of the month", "demo-manager", "Deals.ExpiringRegistrations")]
+    [InlineData("where are we against the gold criteria", "demo-partner", "Tiers.TierGap")]
+    public async Task PlanAsync_WhatTheMessageNamesOrAsks_DecidesBetweenNeighbours(string say, string person, string expected)
     {
         var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = person, Expect = [expected] }, TestContext.Current.CancellationToken);
 
