@@ -110,6 +110,11 @@ public sealed partial class ConversationRouter(
             var followUp = IsExample(part) ? null : FollowUps.Resolve(part, context, vocabulary, continues: i > 0, knowledgeIntent: settings.FallbackIntent);
             var effective = followUp?.Text ?? part;
             var step = await PlanPartAsync(caller, part, effective, followUp?.SameIntentAs, context, split.Parts.Count > 1, cancellationToken);
+            if (AsksForTheAnswerBefore(part, step, steps))
+            {
+                continue;
+            }
+
             var planned = followUp is null && split.Parts.Count < QuestionSplitter.MaxParts
                 ? await ConjoinedAsync(caller, part, step, context, cancellationToken) ?? [step]
                 : [step];
@@ -149,6 +154,14 @@ public sealed partial class ConversationRouter(
 
         return new TurnPlan(null, steps, corrected);
     }
+
+    /// <summary>"feeder 4 telemetry: load 1.2, voltage 0.93, … What's the fault risk?": a question after a step that runs an
+    /// action, which that action reads best of all, asks for that action's answer, unless it asks to be told ("…, and remind me
+    /// how long an extension lasts"); the documents have nothing to add.</summary>
+    private bool AsksForTheAnswerBefore(string part, PlannedStep step, List<PlannedStep> before) =>
+        step is { Kind: StepKind.Run, Intent: { } asked } && asked.Id == options.Value.FallbackIntent && !ToldToExplain().IsMatch(part)
+        && before.LastOrDefault() is { Kind: StepKind.Run, Intent: { } ran } && IsAction(ran)
+        && step.Scores.MaxBy(s => s.Score)?.Intent == ran;
 
     /// <summary>
     /// "show the review queue and the pending tier proposals", "PSAT for MSPs this quarter, plus the program overview": two
@@ -635,6 +648,9 @@ public sealed partial class ConversationRouter(
     };
 
     private static bool IsQuestion(string text) => text.TrimEnd().EndsWith('?') || QuestionStart().IsMatch(text.TrimStart());
+
+    [GeneratedRegex(@"^(?:(?:and|also|please|pls|plz)\s+)*(?:tell me|remind me|explain|let me know)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ToldToExplain();
 
     [GeneratedRegex(@"^(?:what|what's|how|how's|when|where|who|whom|which|why|can|could|may|do|does|did|is|are|was|were|will|would|should|must|has|have)\b", RegexOptions.IgnoreCase)]
     private static partial Regex QuestionStart();

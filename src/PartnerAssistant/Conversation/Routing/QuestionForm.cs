@@ -84,8 +84,8 @@ public static partial class QuestionForm
     private static string Normalise(string text) =>
         Regex.Replace(text.ToLowerInvariant().Replace('’', '\'').Replace("what's ", "what is ", StringComparison.Ordinal), @"\s+", " ").Trim();
 
-    // Words in front that do not change what is asked.
-    [GeneratedRegex(@"^(?:(?:and|also|so|ok|okay|oh|well|but|like|hey|hi|hello|hiya|heya|yo|cool|thanks|thx|great|right|now|just|then|quick question|question)[,:;!.]?\s+)+")]
+    // Words in front that do not change what is asked ("if not, register it for us" is a request).
+    [GeneratedRegex(@"^(?:(?:and|also|so|ok|okay|oh|well|but|like|hey|hi|hello|hiya|heya|yo|cool|thanks|thx|great|right|now|just|then|quick question|question|if not|if so|if yes|if no|otherwise|in that case)[,:;!.]?\s+)+")]
     private static partial Regex Lead();
 
     // "what does the sticker in this photo say": a question about a file the user sent is a request to read it.
@@ -101,7 +101,7 @@ public static partial class QuestionForm
     private static partial Regex Definition();
 
     // "tell me how…", "I was wondering whether…": what follows is the question.
-    [GeneratedRegex(@"^(?:(?:can|could) you )?(?:please )?(?:tell me|explain|do you know|i'd like to know|i want to know|i'd like to understand|i wonder|i was wondering|any idea)\s+(?:(?:whether|if)\s+|(?=how|what|when|why|who|which))")]
+    [GeneratedRegex(@"^(?:(?:can|could) you )?(?:please )?(?:tell me|remind me|explain|do you know|i'd like to know|i want to know|i'd like to understand|i wonder|i was wondering|any idea)\s+(?:(?:whether|if)\s+|(?=how|what|when|why|who|which))")]
     private static partial Regex AskingFor();
 
     [GeneratedRegex(@"^(?:how (?:long|far ahead|far in advance|early|soon|quickly|fast|often|many days|many weeks|much time|much notice|are .{1,40} (?:calculated|decided|chosen|worked out|measured|resolved|set|split|shared|credited|reviewed|approved|re-?evaluated)|is .{1,40} (?:calculated|decided|chosen|worked out|measured|resolved|set|split|shared|credited|reviewed|approved|re-?evaluated)|does .{1,60} work|do .{1,60} work|does (?:a|an|the) |do (?:i|we|you|partners|new partners) (?:ask|request|get|avoid|become|apply|extend|claim|register|earn|qualify|find|submit|know)|can (?:i|a|an|we) |should)"

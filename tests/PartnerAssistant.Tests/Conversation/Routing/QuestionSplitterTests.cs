@@ -11,6 +11,8 @@ public sealed class QuestionSplitterTests
     [InlineData("review queue please; and how long do I have to decide?", "review queue please", "how long do I have to decide?")]
     [InlineData("approve DR-1043 and then show me what else is in the review queue", "approve DR-1043", "show me what else is in the review queue")]
     [InlineData("list the knowledge sources and reindex everything afterwards", "list the knowledge sources", "reindex everything afterwards")]
+    [InlineData("please extend DR-1023, and remind me how long an extension lasts", "please extend DR-1023", "remind me how long an extension lasts")]
+    [InlineData("register a deal for Pinewood Logistics, 90k, and check whether Pinecrest Dental is already taken", "register a deal for Pinewood Logistics, 90k", "check whether Pinecrest Dental is already taken")]
     public void Split_TwoQuestions_AreTwoParts(string message, string first, string second)
     {
         var split = QuestionSplitter.Split(message);
