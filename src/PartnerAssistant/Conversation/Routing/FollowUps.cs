@@ -72,6 +72,14 @@ public static partial class FollowUps
                 return new FollowUp(previous.Text[..swapped.Index] + surface + previous.Text[(swapped.Index + swapped.Length)..], previous.Intent);
             }
 
+            // "same for 1040" after "how likely is DR-1029 to close?": a bare number in place of the registration or MDF request
+            // asked about before.
+            if (named is null && BareNumber().IsMatch(rest) && before.FirstOrDefault(b => b.Class is EntityClass.Registration or EntityClass.MdfRequest) is { } numbered)
+            {
+                var prefix = numbered.Class == EntityClass.Registration ? "DR-" : "MDF-";
+                return new FollowUp(previous.Text[..numbered.Index] + prefix + rest + previous.Text[(numbered.Index + numbered.Length)..], previous.Intent);
+            }
+
             // "what about Sable Freight?" after "is Pinecrest Dental registered by anyone?": names nobody has registered are in no
             // list, but a capitalised name in place of the one asked about before is the same question about it.
             if (named is null && previous.Intent != knowledgeIntent && IsWholeName(rest)
@@ -172,8 +180,11 @@ public static partial class FollowUps
         _ => word,
     };
 
-    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what|how)\s+about\s+(?<rest>.+)$|^and\s+(?:for|with|in|at|on)?\s*(?<rest>.+)$|^(?:(?:now|and|ok|okay)\s+)?(?:the\s+)?(?:same|likewise)\s+(?:for|with)\s+(?<rest>.+)$|^what\s+of\s+(?<rest>.+)$|^(?:for|with|in|at|on)\s+(?<rest>[^?\s]+(?:\s+[^?\s]+){0,3})\??$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what|how)\s+about\s+(?<rest>.+)$|^and\s+(?:for|with|in|at|on)?\s*(?<rest>.+)$|^(?:(?:now|and|ok|okay)\s+)?(?:the\s+)?(?:same|likewise)\s+(?:for|with)\s+(?<rest>.+)$|^what\s+of\s+(?<rest>.+)$|^now\s+(?<rest>(?-i:[A-Z0-9])[\w-]*(?:\s+(?-i:[A-Z])[\w-]*){0,2})\??$|^(?:for|with|in|at|on)\s+(?<rest>[^?\s]+(?:\s+[^?\s]+){0,3})\??$", RegexOptions.IgnoreCase)]
     private static partial Regex Ellipsis();
+
+    [GeneratedRegex(@"^\d{1,5}$")]
+    private static partial Regex BareNumber();
 
     [GeneratedRegex(NameMasker.CapitalisedName)]
     private static partial Regex CapitalisedName();

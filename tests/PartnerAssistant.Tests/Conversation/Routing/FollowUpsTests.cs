@@ -22,6 +22,9 @@ public sealed class FollowUpsTests
     [InlineData("status of DR-1042", "what are its odds?", "what are DR-1042's odds?")]
     [InlineData("how long is a deal registration protected?", "and can it be extended?", "can the deal registration protection be extended?")]
     [InlineData("how far ahead do we have to request MDF?", "and the claim deadline?", "the claim deadline (MDF)")]
+    [InlineData("show the tier scorecard for Keystone", "now Harbor", "show the tier scorecard for Harbor")]
+    [InlineData("how likely is DR-1029 to close?", "same for 1040", "how likely is DR-1040 to close?")]
+    [InlineData("status of MDF-1", "and 2?", "status of MDF-2")]
     public void Resolve_FollowUp_IsReadAgainstThePreviousQuestion(string previous, string followUp, string expected)
     {
         var resolved = FollowUps.Resolve(followUp, new TurnContext(previous, "Knowledge.Ask", Now), Vocabulary);
@@ -33,6 +36,7 @@ public sealed class FollowUpsTests
     [InlineData("how much MDF do we have left?")]
     [InlineData("what is the status of DR-1028")]
     [InlineData("who is working on Woodgrove Bank?")]
+    [InlineData("now show me the review queue")]
     public void Resolve_QuestionThatStandsOnItsOwn_IsLeftAlone(string text) =>
         Assert.Null(FollowUps.Resolve(text, new TurnContext("what do Silver partners get?", "Knowledge.Ask", Now), Vocabulary));
 
