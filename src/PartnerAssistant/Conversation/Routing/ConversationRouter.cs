@@ -263,6 +263,14 @@ public sealed partial class ConversationRouter(
         // decision goes, what the message names, a word only one candidate is asked with.
         decision = await SettleAsync(caller, text, input, decision, cancellationToken);
 
+        // "yo any news on MDF-3": a reading that needs a registration when the message names only an MDF request (or the other
+        // way round) gives way to a near reading that needs what the message names.
+        if (decision is { Kind: RouteKind.Run, Intent.Needs: MentionKind.Registration or MentionKind.MdfRequest } && NumberedOnly(entities) is { } kind
+            && decision.Intent.Needs != kind && decision.Scores.FirstOrDefault(s => s.Intent.Needs == kind && s.Score >= decision.Score - PairWindow) is { } fits)
+        {
+            decision = Run(decision, fits.Intent);
+        }
+
         // "what can this thing do for an enablement editor?", "does the bot have me down as an admin?": a message about the
         // assistant itself is for the intents that answer for it (help, profile, data, why), when one is among the best;
         // the documents describe the program, not the assistant.
@@ -482,6 +490,13 @@ public sealed partial class ConversationRouter(
 
         var chosen = candidates.Count == 1 ? candidates[0] : _exampleWords.Distinct(NameMasker.StripMasked(input.Masked), candidates);
         return chosen is null ? decision with { Candidates = decision.Candidates.Where(c => candidates.Contains(c.Intent)).ToList() } : Run(decision, chosen);
+    }
+
+    /// <summary>What the message's numbers name, when they are all of one kind: registrations or MDF requests.</summary>
+    private static MentionKind? NumberedOnly(IReadOnlyList<EntitySpan> entities)
+    {
+        var kinds = entities.Select(e => e.Class).Where(c => c is EntityClass.Registration or EntityClass.MdfRequest).Distinct().ToList();
+        return kinds is [var only] ? only == EntityClass.Registration ? MentionKind.Registration : MentionKind.MdfRequest : null;
     }
 
     private static RouteDecision Run(RouteDecision decision, Intent intent) =>

@@ -56,6 +56,8 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
     [InlineData("is Wingtip Toys spoken for?", "demo-partner", "Deals.IsCustomerRegistered")]
     [InlineData("who's on Blue Yonder rn", "demo-sales", "Deals.WhoIsWorkingOn")]
     [InlineData("approve MDF-3", "demo-manager", "Clarify")]
+    [InlineData("yo any news on MDF-3", "demo-manager", "Clarify")]
+    [InlineData("any news on MDF-2", "demo-manager", "Mdf.RequestStatus")]
     [InlineData("are distributors treated as a separate partner type, and what do they do?", "demo-partner", "Knowledge.Ask")]
     [InlineData("can I sell directly to Wingtip Toys while it's protected?", "demo-sales", "Knowledge.Ask")]
     [InlineData("are there any tier promotions or demotions waiting to be confirmed?", "demo-manager", "Tiers.PendingTierChanges")]
