@@ -96,8 +96,8 @@ public static partial class QuestionForm
     private static partial Regex Clauses();
 
     // "what is ROPI?", "what even is mdf", "explain attribution models", "what is partner-sourced versus partner-influenced":
-    // a term to explain (not "what is my role": the caller's own things are no term).
-    [GeneratedRegex(@"^(?:what(?: even| exactly| actually| really)?(?:'s| is| are) (?:even |exactly |actually |really |meant by )?(?!my |our |your |this |that |dr-|mdf-)(?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2}(?: (?:vs\.?|versus|or|and) (?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2})?\??$|explain (?:to me )?(?:what |how |the |a |an )?(?!my |our |dr-|mdf-)[a-z])")]
+    // a term to explain (not "what is my role": the caller's own things are no term; nor "what's it based on": a pronoun is none).
+    [GeneratedRegex(@"^(?:what(?: even| exactly| actually| really)?(?:'s| is| are) (?:even |exactly |actually |really |meant by )?(?!my |our |your |this |that |it |its |they |them |these |those |dr-|mdf-)(?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2}(?: (?:vs\.?|versus|or|and) (?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2})?\??$|explain (?:to me )?(?:what |how |the |a |an )?(?!my |our |dr-|mdf-)[a-z])")]
     private static partial Regex Definition();
 
     // "tell me how…", "I was wondering whether…": what follows is the question.

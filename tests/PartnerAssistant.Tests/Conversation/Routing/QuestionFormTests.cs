@@ -62,6 +62,7 @@ public sealed class QuestionFormTests
     [InlineData("we'd like some co-funding for a hackathon in September")]
     [InlineData("how is the program doing this quarter?")]
     [InlineData("do the tier review for all partners")]
+    [InlineData("that 81% seemed high, what's it based on?")]
     [InlineData("if not, register it for us: Data Fabric, 90k EUR")]
     public void Of_RequestAboutOwnDataOrImperative_IsNoPolicyQuestion(string text) =>
         Assert.False(QuestionForm.Of(text).IsPolicyQuestion, text);
