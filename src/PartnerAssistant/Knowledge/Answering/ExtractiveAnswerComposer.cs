@@ -143,8 +143,25 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
         var headingMeaning = vectors.Select(v => (double)TensorPrimitives.Dot(v[^1], retrieval.QueryVector.Span)).ToList();
         Score(retrieval, read, headingMeaning, candidates, asks);
         var chosen = Choose(candidates, asks, out var list);
-        return chosen.Count == 0 ? FirstWords(read[0]) : new ComposedAnswer(Render(chosen, list));
+        if (chosen.Count == 0)
+        {
+            return FirstWords(read[0]);
+        }
+
+        var text = Render(chosen, list);
+        // "which rule of engagement covers incumbency?", "whats RoE-4 about": the name of the section that answers is asked for,
+        // or is what the question names; its sentences need not say it, so it leads the answer.
+        var section = read[chosen.MaxBy(c => c.PerAsk[0])!.Passage].Hit.Chunk.Section;
+        var answering = section.Split(" › ")[^1];
+        var named = NameQuestion().IsMatch(retrieval.Query) || QuestionAsks.RuleCodes(retrieval.Query).Any(code => QuestionAsks.Heads(section, code));
+        return named && answering.Length > 0 && !text.Contains(answering, StringComparison.OrdinalIgnoreCase)
+            ? new ComposedAnswer($"{answering}: {text}")
+            : new ComposedAnswer(text);
     }
+
+    /// <summary>A question for the name of a rule, section or policy.</summary>
+    [GeneratedRegex(@"\b(?:which|what) (?:roe|rule|rules of engagement|rule of engagement|section|clause|policy)\b|\bunder which (?:rule|roe|section|clause)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex NameQuestion();
 
     private static void Score(Retrieval retrieval, IReadOnlyList<NumberedPassage> read, IReadOnlyList<double> headingMeaning, List<Candidate> candidates, IReadOnlyList<Ask> asks)
     {

@@ -96,6 +96,14 @@ public sealed partial class KnowledgeAnswerService(
     {
         var candidates = retrieval.Hits.Take(settings.AnswerPassages).ToList();
         var usable = candidates.Where(h => h.Similarity >= settings.AbstainBelow).ToList();
+
+        // "whats RoE-4 about": the section headed by the rule the question names comes first, wherever search ranked it.
+        var codes = QuestionAsks.RuleCodes(question);
+        if (codes.Count > 0 && retrieval.Hits.Where(h => codes.Any(code => QuestionAsks.Heads(h.Chunk.Section, code))).ToList() is { Count: > 0 } headed)
+        {
+            return [.. headed, .. usable.Except(headed)];
+        }
+
         if (usable.Count > 0)
         {
             return usable;

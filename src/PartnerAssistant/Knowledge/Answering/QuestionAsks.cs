@@ -263,6 +263,17 @@ public static partial class QuestionAsks
         return kind;
     }
 
+    /// <summary>The codes of rules or sections a question names ("RoE-4"); registration and MDF request numbers are records,
+    /// not sections.</summary>
+    public static IReadOnlyList<string> RuleCodes(string question) => RuleCode().Matches(question).Select(m => m.Value).ToList();
+
+    /// <summary>Whether a section (its path, "Rules of engagement › RoE-4 Incumbency") is headed by a code.</summary>
+    public static bool Heads(string section, string code) =>
+        Regex.IsMatch(section.Split(" › ")[^1], $@"(?<![\w-]){Regex.Escape(code)}(?![\w-])", RegexOptions.IgnoreCase);
+
+    [GeneratedRegex(@"(?<![\w-])(?!(?:dr|mdf)-)[A-Za-z]{2,5}-\d{1,3}(?![\w-])", RegexOptions.IgnoreCase)]
+    private static partial Regex RuleCode();
+
     /// <summary>Content words of a text, lower case and stemmed; the words every question uses ("what",
     /// "need") are left out, numbers are kept, and a code like "RoE-5" also counts as one word ("roe5").</summary>
     public static HashSet<string> Stems(string text)
@@ -381,7 +392,7 @@ public static partial class QuestionAsks
     [GeneratedRegex(@"^\s*(?:(?:so|and|but|like|then|ok|also)\s+)?(?:(?:at|in|on|for|by|to|from|with|of)\s+)?(how|what|what's|whats|when|where|who|whom|which|why|tell me|explain|describe|define|list|show)\b", RegexOptions.IgnoreCase)]
     private static partial Regex QuestionStart();
 
-    [GeneratedRegex(@"^\s*(so |and |but |like |then |ok )?(what|what's|whats) (is|are|'s|was) (a |an |the )?[a-z0-9-]+( [a-z0-9-]+){0,3}\s*(about|exactly|again)?\s*$|\bwhat (does|do) [a-z0-9 -]+ (mean|stand for)\b|^\s*(define|explain) |\bmeaning of\b")]
+    [GeneratedRegex(@"^\s*(so |and |but |like |then |ok )?((what|what's|whats) (is|are|'s|was)|whats) (a |an |the )?[a-z0-9-]+( [a-z0-9-]+){0,3}\s*(about|exactly|again)?\s*$|\bwhat (does|do) [a-z0-9 -]+ (mean|stand for)\b|^\s*(define|explain) |\bmeaning of\b")]
     private static partial Regex DefinitionQuestion();
 
     [GeneratedRegex(@"\bexamples?\b|\bworked\b|\bfor instance\b|\bsample\b")]

@@ -40,7 +40,7 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
     /// <summary>What the question asks for is in the answer: a duration for "how long", the formula for "how is it
     /// calculated", the list that answers as a whole rather than a stray item that sounds right (also beside another
     /// question, and for "what must be on the checklist"), the glossary entry for an abbreviation, and a short question
-    /// whose words one passage holds although its meaning score is below the threshold. Keystone is Gold, so it sees the
+    /// whose words one passage holds although its meaning score is below the threshold; the rule asked for, or named, by its name. Keystone is Gold, so it sees the
     /// co-innovation document (Gold and Platinum only).</summary>
     [Theory]
     [InlineData("demo-partner", "how long does the channel team take to decide on a new registration", "2 business days")]
@@ -51,6 +51,8 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
     [InlineData("demo-partner", "what must be on the security checklist before handover", "TLS version", "least privilege")]
     [InlineData("demo-partner", "what does PRM stand for?", "partner relationship management")]
     [InlineData("demo-partner", "what share of an event's cost does northbeam pay back from MDF", "50 %")]
+    [InlineData("demo-partner", "which rule of engagement says who gets an expansion deal the MSP already runs?", "RoE-4")]
+    [InlineData("demo-partner", "whats RoE-4 about", "RoE-4 Incumbency", "protection window")]
     public async Task AskAsync_Question_AnswerCarriesWhatItAsksFor(string person, string question, params string[] facts)
     {
         var caller = await corpus.CallerAsync(person);
