@@ -189,17 +189,20 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
                 + PassageWeight * p.Hit.Similarity
                 - RankPenalty * i)
             .ToList();
+        // What a thing is, a section says first, unless a unit defines the very term asked about ("MSP stands for?" in a list
+        // that starts with the systems integrator).
+        bool Defines(Candidate candidate, Ask ask) => candidate.Defines.Any(term => term.All(t => QuestionAsks.Contains(ask.Stems, t)));
+        var defined = asks.Select(ask => (ask.Kind & AnswerKind.Definition) != 0 && candidates.Any(c => Defines(c, ask))).ToArray();
         foreach (var candidate in candidates)
         {
             candidate.Meaning = TensorPrimitives.Dot(candidate.Vector, retrieval.QueryVector.Span);
             candidate.Focused = asks.Any(a => a.Stems.Any(s => !QuestionAsks.Contains(titles[candidate.Passage], s) && QuestionAsks.Contains(candidate.Stems, s)));
             var shared = candidate.Meaning + section[candidate.Passage] + (candidate.Unit.Index == 0 ? OpeningBonus : 0) - (candidate.Boilerplate ? 1 : 0);
-            candidate.PerAsk = asks.Select(ask => shared
+            candidate.PerAsk = asks.Select((ask, a) => shared
                 + LexicalWeight * Overlap(ask.Stems, candidate.Stems, TopicDiscounted(candidate))
                 + ContextWeight * Overlap(ask.Context, candidate.Stems, TopicDiscounted(candidate))
                 + (ask.Kind != AnswerKind.None && (ask.Kind & candidate.Carries) != 0 ? KindWeight : 0)
-                // What a thing is, a section says first.
-                + ((ask.Kind & AnswerKind.Definition) != 0 && (candidate.Unit.Index == 0 || candidate.Defines.Any(term => term.All(t => QuestionAsks.Contains(ask.Stems, t)))) ? DefinitionOpening : 0)).ToArray();
+                + ((ask.Kind & AnswerKind.Definition) != 0 && (defined[a] ? Defines(candidate, ask) : candidate.Unit.Index == 0) ? DefinitionOpening : 0)).ToArray();
         }
 
         // An FAQ entry's question stands in for its answer: the sentence after it scores as well as the question did.

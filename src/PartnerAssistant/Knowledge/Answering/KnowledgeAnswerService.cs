@@ -109,6 +109,13 @@ public sealed partial class KnowledgeAnswerService(
             return usable;
         }
 
+        // "VAR stands for?": so short a question embeds poorly; the passage that spells the abbreviation out answers it.
+        if (QuestionAsks.AbbreviationAsked(question) is { } abbreviation
+            && retrieval.Hits.FirstOrDefault(h => QuestionAsks.SpellsOut(h.Chunk.Text, abbreviation)) is { } spelt)
+        {
+            return [spelt];
+        }
+
         var words = QuestionAsks.Stems(question);
         var keyword = candidates.FirstOrDefault(h => h.KeywordRank == 1 && h.Similarity >= settings.AbstainBelow - KeywordMatchMargin);
         if (words.Count < 2 || keyword is null)

@@ -40,7 +40,7 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
     /// <summary>What the question asks for is in the answer: a duration for "how long", the formula for "how is it
     /// calculated", the list that answers as a whole rather than a stray item that sounds right (also beside another
     /// question, and for "what must be on the checklist"), the glossary entry for an abbreviation, and a short question
-    /// whose words one passage holds although its meaning score is below the threshold; the rule asked for, or named, by its name. Keystone is Gold, so it sees the
+    /// whose words one passage holds although its meaning score is below the threshold; the rule asked for, or named, by its name; an abbreviation spelt out, however short the question. Keystone is Gold, so it sees the
     /// co-innovation document (Gold and Platinum only).</summary>
     [Theory]
     [InlineData("demo-partner", "how long does the channel team take to decide on a new registration", "2 business days")]
@@ -53,6 +53,8 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
     [InlineData("demo-partner", "what share of an event's cost does northbeam pay back from MDF", "50 %")]
     [InlineData("demo-partner", "which rule of engagement says who gets an expansion deal the MSP already runs?", "RoE-4")]
     [InlineData("demo-partner", "whats RoE-4 about", "RoE-4 Incumbency", "protection window")]
+    [InlineData("demo-partner", "MSP stands for?", "anaged service provider (MSP)")]
+    [InlineData("demo-partner", "VAR stands for?", "alue-added reseller")]
     public async Task AskAsync_Question_AnswerCarriesWhatItAsksFor(string person, string question, params string[] facts)
     {
         var caller = await corpus.CallerAsync(person);
