@@ -157,9 +157,11 @@ public sealed partial class ConversationRouter(
 
     /// <summary>"feeder 4 telemetry: load 1.2, voltage 0.93, … What's the fault risk?": a question after a step that runs an
     /// action, which that action reads best of all, asks for that action's answer, unless it asks to be told ("…, and remind me
-    /// how long an extension lasts"); the documents have nothing to add.</summary>
+    /// how long an extension lasts") or asks how something works ("… How long can a registration be extended in total?"); the
+    /// documents have nothing to add.</summary>
     private bool AsksForTheAnswerBefore(string part, PlannedStep step, List<PlannedStep> before) =>
         step is { Kind: StepKind.Run, Intent: { } asked } && asked.Id == options.Value.FallbackIntent && !ToldToExplain().IsMatch(part)
+        && !QuestionForm.Of(part).AsksAboutRules
         && before.LastOrDefault() is { Kind: StepKind.Run, Intent: { } ran } && IsAction(ran)
         && step.Scores.MaxBy(s => s.Score)?.Intent == ran;
 
@@ -264,9 +266,10 @@ public sealed partial class ConversationRouter(
         decision = await SettleAsync(caller, text, input, decision, cancellationToken);
 
         // "yo any news on MDF-3": a reading that needs a registration when the message names only an MDF request (or the other
-        // way round) gives way to a near reading that needs what the message names.
+        // way round) gives way to a near reading that needs what the message names, and decides the same way ("reject MDF-2").
         if (decision is { Kind: RouteKind.Run, Intent.Needs: MentionKind.Registration or MentionKind.MdfRequest } && NumberedOnly(entities) is { } kind
-            && decision.Intent.Needs != kind && decision.Scores.FirstOrDefault(s => s.Intent.Needs == kind && s.Score >= decision.Score - PairWindow) is { } fits)
+            && decision.Intent.Needs != kind && decision.Scores.FirstOrDefault(s => s.Intent.Needs == kind && s.Score >= decision.Score - PairWindow
+                && (decision.Intent.Decision == DecisionPolarity.None || s.Intent.Decision == decision.Intent.Decision)) is { } fits)
         {
             decision = Run(decision, fits.Intent);
         }

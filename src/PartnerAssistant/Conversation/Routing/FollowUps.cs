@@ -72,9 +72,10 @@ public static partial class FollowUps
                 return new FollowUp(previous.Text[..swapped.Index] + surface + previous.Text[(swapped.Index + swapped.Length)..], previous.Intent);
             }
 
-            // "same for 1040" after "how likely is DR-1029 to close?": a bare number in place of the registration or MDF request
-            // asked about before.
-            if (named is null && BareNumber().IsMatch(rest) && before.FirstOrDefault(b => b.Class is EntityClass.Registration or EntityClass.MdfRequest) is { } numbered)
+            // "same for 1040" after "how likely is DR-1029 to close?": a bare number of as many digits in place of the registration
+            // or MDF request asked about before ("and 30?" after "extend DR-1042 by 14 days" is no registration).
+            if (named is null && BareNumber().IsMatch(rest) && before.FirstOrDefault(b => b.Class is EntityClass.Registration or EntityClass.MdfRequest) is { } numbered
+                && previous.Text.Substring(numbered.Index, numbered.Length).Count(char.IsAsciiDigit) == rest.Length)
             {
                 var prefix = numbered.Class == EntityClass.Registration ? "DR-" : "MDF-";
                 return new FollowUp(previous.Text[..numbered.Index] + prefix + rest + previous.Text[(numbered.Index + numbered.Length)..], previous.Intent);
@@ -180,7 +181,7 @@ public static partial class FollowUps
         _ => word,
     };
 
-    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what|how)\s+about\s+(?<rest>.+)$|^and\s+(?:for|with|in|at|on)?\s*(?<rest>.+)$|^(?:(?:now|and|ok|okay)\s+)?(?:the\s+)?(?:same|likewise)\s+(?:for|with)\s+(?<rest>.+)$|^what\s+of\s+(?<rest>.+)$|^now\s+(?<rest>(?-i:[A-Z0-9])[\w-]*(?:\s+(?-i:[A-Z])[\w-]*){0,2})\??$|^(?:for|with|in|at|on)\s+(?<rest>[^?\s]+(?:\s+[^?\s]+){0,3})\??$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:and|so|ok|okay)\s+)?(?:what|how)\s+about\s+(?<rest>.+)$|^and\s+(?:for|with|in|at|on)?\s*(?<rest>.+)$|^(?:(?:now|and|ok|okay)\s+)?(?:the\s+)?(?:same|likewise)\s+(?:for|with)\s+(?<rest>.+)$|^what\s+of\s+(?<rest>.+)$|^now\s+(?<rest>(?-i:[A-Z][a-z]|\d)[\w-]*(?:\s+(?-i:[A-Z][a-z])[\w-]*){0,2})\??$|^(?:for|with|in|at|on)\s+(?<rest>[^?\s]+(?:\s+[^?\s]+){0,3})\??$", RegexOptions.IgnoreCase)]
     private static partial Regex Ellipsis();
 
     [GeneratedRegex(@"^\d{1,5}$")]

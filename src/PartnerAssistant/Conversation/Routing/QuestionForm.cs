@@ -25,6 +25,10 @@ public sealed record UtteranceForm(bool AsksHowItWorks, bool RefersToOwnData, bo
     /// days", "are there tier promotions waiting to be confirmed?"), for who holds a customer, or for where someone stands
     /// against a goal ("what is Bluewave still short of for gold?"): the program's data answers it, not the documents.</summary>
     public bool AsksForRecords { get; init; }
+
+    /// <summary>Asks how something works in words that say so ("how long…", "can I…", "what happens if…"), not only as
+    /// "what is X" (which also asks what an answer just given says: "what's the fault risk?").</summary>
+    public bool AsksAboutRules { get; init; }
 }
 
 /// <summary>
@@ -44,8 +48,9 @@ public static partial class QuestionForm
         // A question of quantity whose own clause names the caller's things asks about them ("is there any money left in
         // our MDF", "how many registrations do we have"), not about how the program works ("does answering the survey
         // affect our tier?" still does).
-        var asks = Clauses().Split(body).Select(c => AskingFor().Replace(Lead().Replace(c.Trim(), ""), ""))
-            .Any(c => (HowItWorks().IsMatch(c) || Conditional().IsMatch(c) || Definition().IsMatch(c)) && !(Quantity().IsMatch(c) && OwnData().IsMatch(c)));
+        var clauses = Clauses().Split(body).Select(c => AskingFor().Replace(Lead().Replace(c.Trim(), ""), "")).Where(c => !(Quantity().IsMatch(c) && OwnData().IsMatch(c))).ToList();
+        var rules = clauses.Any(c => HowItWorks().IsMatch(c) || Conditional().IsMatch(c));
+        var asks = rules || clauses.Any(c => Definition().IsMatch(c));
         // "are there tier promotions waiting to be confirmed?" is put like a question about the rules, but asks for records.
         // A clause of its own can ask for them after a remark ("got ten minutes before my next call, is there anything on registrations
         // waiting for me to decide?").
@@ -57,6 +62,7 @@ public static partial class QuestionForm
             AsksInGeneral = asks && InGeneral().IsMatch(lower),
             IsOutOfScope = OutOfScope().IsMatch(body),
             AsksForRecords = records,
+            AsksAboutRules = rules && !records,
         };
     }
 
@@ -85,7 +91,7 @@ public static partial class QuestionForm
         Regex.Replace(text.ToLowerInvariant().Replace('’', '\'').Replace("what's ", "what is ", StringComparison.Ordinal), @"\s+", " ").Trim();
 
     // Words in front that do not change what is asked ("if not, register it for us" is a request).
-    [GeneratedRegex(@"^(?:(?:and|also|so|ok|okay|oh|well|but|like|hey|hi|hello|hiya|heya|yo|cool|thanks|thx|great|right|now|just|then|quick question|question|if not|if so|if yes|if no|otherwise|in that case)[,:;!.]?\s+)+")]
+    [GeneratedRegex(@"^(?:(?:and|also|so|ok|okay|oh|well|but|like|hey|hi|hello|hiya|heya|yo|cool|thanks|thx|great|right|now|just|then|quick question|question)[,:;!.]?\s+|(?:if not|if so|if yes|if no|otherwise|in that case)[,:;!.]\s+)+")]
     private static partial Regex Lead();
 
     // "what does the sticker in this photo say": a question about a file the user sent is a request to read it.

@@ -189,10 +189,11 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
                 + PassageWeight * p.Hit.Similarity
                 - RankPenalty * i)
             .ToList();
-        // What a thing is, a section says first, unless a unit defines the very term asked about ("MSP stands for?" in a list
-        // that starts with the systems integrator).
+        // What a thing is, a section says first; for what an abbreviation stands for, the unit that spells it out, when one does
+        // ("MSP stands for?" in a list that starts with the systems integrator).
         bool Defines(Candidate candidate, Ask ask) => candidate.Defines.Any(term => term.All(t => QuestionAsks.Contains(ask.Stems, t)));
-        var defined = asks.Select(ask => (ask.Kind & AnswerKind.Definition) != 0 && candidates.Any(c => Defines(c, ask))).ToArray();
+        var abbreviation = QuestionAsks.AbbreviationAsked(retrieval.Query) is not null;
+        var defined = asks.Select(ask => abbreviation && (ask.Kind & AnswerKind.Definition) != 0 && candidates.Any(c => Defines(c, ask))).ToArray();
         foreach (var candidate in candidates)
         {
             candidate.Meaning = TensorPrimitives.Dot(candidate.Vector, retrieval.QueryVector.Span);
@@ -202,7 +203,7 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
                 + LexicalWeight * Overlap(ask.Stems, candidate.Stems, TopicDiscounted(candidate))
                 + ContextWeight * Overlap(ask.Context, candidate.Stems, TopicDiscounted(candidate))
                 + (ask.Kind != AnswerKind.None && (ask.Kind & candidate.Carries) != 0 ? KindWeight : 0)
-                + ((ask.Kind & AnswerKind.Definition) != 0 && (defined[a] ? Defines(candidate, ask) : candidate.Unit.Index == 0) ? DefinitionOpening : 0)).ToArray();
+                + ((ask.Kind & AnswerKind.Definition) != 0 && (defined[a] ? Defines(candidate, ask) : candidate.Unit.Index == 0 || Defines(candidate, ask)) ? DefinitionOpening : 0)).ToArray();
         }
 
         // An FAQ entry's question stands in for its answer: the sentence after it scores as well as the question did.

@@ -85,7 +85,8 @@ public sealed partial class KnowledgeAnswerService(
 
     /// <summary>
     /// The passages an answer may be composed from: among the first <see cref="KnowledgeOptions.AnswerPassages"/>
-    /// by fused rank, those relevant enough. Empty means "I don't know" — also when a passage further
+    /// by fused rank, those relevant enough, after any passage retrieved whose section is headed by a rule code the question
+    /// names; when none is relevant enough, the passage spelling out an abbreviation asked about. Empty means "I don't know" — also when a passage further
     /// down was similar enough, which the composer never sees (a question like "reindex the knowledge
     /// base" used to reach the composer with no passage and crash it).
     /// </summary>

@@ -270,13 +270,15 @@ public static partial class QuestionAsks
     /// <summary>The abbreviation a question asks the meaning of ("VAR stands for?", "what does ISV mean"), upper case; null
     /// for any other question.</summary>
     public static string? AbbreviationAsked(string question) =>
-        AbbreviationQuestion().Match(question) is { Success: true } asked ? asked.Groups["term"].Value.ToUpperInvariant() : null;
+        AbbreviationQuestion().Match(question) is { Success: true } asked && !KeywordTerms.IsStopWord(asked.Groups["term"].Value.ToLowerInvariant())
+            ? asked.Groups["term"].Value.ToUpperInvariant()
+            : null;
 
     /// <summary>Whether a text spells an abbreviation out: "value-added resellers (VARs)", "**Reseller (VAR)** — …", "VAR — …".</summary>
     public static bool SpellsOut(string text, string abbreviation) =>
         Regex.IsMatch(text, $@"\({Regex.Escape(abbreviation)}s?\)|(?:^|\n)\s*(?:[-*]\s+)?\**{Regex.Escape(abbreviation)}\**\s+[—–-]\s");
 
-    [GeneratedRegex(@"^\s*(?:so\s+|and\s+|ok\s+)?(?:what\s+(?:does|do)\s+(?:an?\s+|the\s+)?(?<term>[a-z]{2,6})s?\s+(?:stand\s+for|mean)|(?:what's\s+|whats\s+|what\s+is\s+)?(?:an?\s+|the\s+)?(?<term>[a-z]{2,6})s?\s+(?:stands?\s+for|means\s+what))\s*\??\s*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(?:so\s+|and\s+|ok\s+)?(?:what\s+(?:does|do)\s+(?:an?\s+|the\s+)?(?<term>[a-z]{2,6}?)s?\s+(?:stand\s+for|mean)|(?:what's\s+|whats\s+|what\s+is\s+)?(?:an?\s+|the\s+)?(?<term>[a-z]{2,6}?)s?\s+(?:stands?\s+for|means\s+what))\s*\??\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex AbbreviationQuestion();
 
     /// <summary>Whether a section (its path, "Rules of engagement › RoE-4 Incumbency") is headed by a code.</summary>
@@ -404,7 +406,7 @@ public static partial class QuestionAsks
     [GeneratedRegex(@"^\s*(?:(?:so|and|but|like|then|ok|also)\s+)?(?:(?:at|in|on|for|by|to|from|with|of)\s+)?(how|what|what's|whats|when|where|who|whom|which|why|tell me|explain|describe|define|list|show)\b", RegexOptions.IgnoreCase)]
     private static partial Regex QuestionStart();
 
-    [GeneratedRegex(@"^\s*(so |and |but |like |then |ok )?((what|what's|whats) (is|are|'s|was)|whats) (a |an |the )?[a-z0-9-]+( [a-z0-9-]+){0,3}\s*(about|exactly|again)?\s*$|\bwhat (does|do) [a-z0-9 -]+ (mean|stand for)\b|\bstands? for\??\s*$|^\s*(define|explain) |\bmeaning of\b")]
+    [GeneratedRegex(@"^\s*(so |and |but |like |then |ok )?whats (a |an |the )?[a-z0-9-]+( [a-z0-9-]+){0,3}\s*about\s*$|^\s*(so |and |but |like |then |ok )?(what|what's|whats) (is|are|'s|was) (a |an |the )?[a-z0-9-]+( [a-z0-9-]+){0,3}\s*(about|exactly|again)?\s*$|\bwhat (does|do) [a-z0-9 -]+ (mean|stand for)\b|\bstands? for\??\s*$|^\s*(define|explain) |\bmeaning of\b")]
     private static partial Regex DefinitionQuestion();
 
     [GeneratedRegex(@"\bexamples?\b|\bworked\b|\bfor instance\b|\bsample\b")]

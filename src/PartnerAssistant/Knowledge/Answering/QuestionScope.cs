@@ -67,13 +67,14 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
             return true;
         }
 
-        var cuts = read.Select(h => PassageCut.Of(h.Chunk.Id, h.Chunk.Text, h.Chunk.Section, h.Chunk.Title)).ToList();
-        var valueAsked = QuestionAsks.Parse(question).Where(a => (a.Kind & ValueKinds) != AnswerKind.None).ToList();
+        var valueAsked = QuestionAsks.Parse(question).Where(a => (a.Kind & ValueKinds) != AnswerKind.None && ValueAsked().IsMatch(a.Text)).ToList();
+        List<PassageCut> Cuts() => read.Select(h => PassageCut.Of(h.Chunk.Id, h.Chunk.Text, h.Chunk.Section, h.Chunk.Title)).ToList();
         if (coverage >= CoverageBelow || unknown <= UnknownAbove)
         {
-            return valueAsked.Count > 0 && await NoValueAnswersAsync(valueAsked, cuts, corpus, questionVector, cancellationToken);
+            return valueAsked.Count > 0 && await NoValueAnswersAsync(valueAsked, Cuts(), corpus, questionVector, cancellationToken);
         }
 
+        var cuts = Cuts();
         var vectors = await sentenceVectors.ForPassagesAsync(cuts, cancellationToken);
         var closest = vectors.SelectMany(v => v.Take(v.Length - 1)).Select(v => TensorPrimitives.Dot(v, questionVector.Span)).DefaultIfEmpty(0).Max();
         return closest < SentenceBelow;
@@ -114,6 +115,11 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
 
         return false;
     }
+
+    /// <summary>An ask put as a question for a figure ("how much…", "how many…", "what's the … fee/percentage"), not one that
+    /// only names a figure's topic ("does the MDF reimbursement cover travel?").</summary>
+    [GeneratedRegex(@"\bhow (?:much|many)\b|\bnumber of\b|\bwhat(?:'s| is| are| was)? (?:the |a |an )?(?:[\w-]+ ){0,3}?(?:percentage|percent|share|rate|amount|price|cost|costs|fee|fees|discount|salary|number)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ValueAsked();
 
     /// <summary>The kinds of fact that are one figure: an amount (money, a percentage) or a count.</summary>
     private const AnswerKind ValueKinds = AnswerKind.Amount | AnswerKind.Count;

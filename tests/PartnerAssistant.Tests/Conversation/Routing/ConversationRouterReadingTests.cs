@@ -70,6 +70,7 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
     // A question about what the action before it answers asks for that answer; one that asks to be told is the documents'.
     [InlineData("patient readings: pulse 131, SpO2 87, resp 26, BP 90/58, temp 39.1. Is that an anomaly?", "demo-sales", "Edge.CheckVitals")]
     [InlineData("please extend DR-1023, and remind me how long an extension lasts", "demo-partner-2", "Deals.ExtendRegistration", "Knowledge.Ask")]
+    [InlineData("extend DR-1042 by 30 days. How long can a registration be extended in total?", "demo-partner", "Deals.ExtendRegistration", "Knowledge.Ask")]
     public async Task PlanAsync_WhatTheMessageNamesOrAsks_DecidesBetweenNeighbours(string say, string person, params string[] expected)
     {
         var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = person, Expect = [.. expected] }, TestContext.Current.CancellationToken);

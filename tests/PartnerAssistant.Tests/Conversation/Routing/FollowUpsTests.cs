@@ -37,6 +37,7 @@ public sealed class FollowUpsTests
     [InlineData("what is the status of DR-1028")]
     [InlineData("who is working on Woodgrove Bank?")]
     [InlineData("now show me the review queue")]
+    [InlineData("NOW APPROVE MDF-3")]
     public void Resolve_QuestionThatStandsOnItsOwn_IsLeftAlone(string text) =>
         Assert.Null(FollowUps.Resolve(text, new TurnContext("what do Silver partners get?", "Knowledge.Ask", Now), Vocabulary));
 
@@ -49,4 +50,8 @@ public sealed class FollowUpsTests
         Assert.NotNull(FollowUps.Previous(state, Now.AddMinutes(29), TimeSpan.FromMinutes(30)));
         Assert.Null(FollowUps.Previous(state, Now.AddMinutes(31), TimeSpan.FromMinutes(30)));
     }
+
+    [Fact]
+    public void Resolve_NumberOfAnotherLength_DoesNotReplaceTheRegistration() =>
+        Assert.DoesNotContain("DR-30", FollowUps.Resolve("and 30?", new TurnContext("extend DR-1042 by 14 days", "Deals.ExtendRegistration", Now), Vocabulary)?.Text ?? "");
 }

@@ -55,6 +55,8 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
     [InlineData("demo-partner", "whats RoE-4 about", "RoE-4 Incumbency", "protection window")]
     [InlineData("demo-partner", "MSP stands for?", "anaged service provider (MSP)")]
     [InlineData("demo-partner", "VAR stands for?", "alue-added reseller")]
+    [InlineData("demo-partner", "what do MSPs stand for?", "anaged service provider (MSP)")]
+    [InlineData("demo-partner", "does the MDF reimbursement cover travel?", "travel")]
     public async Task AskAsync_Question_AnswerCarriesWhatItAsksFor(string person, string question, params string[] facts)
     {
         var caller = await corpus.CallerAsync(person);

@@ -75,4 +75,20 @@ public sealed class QuestionAsksTests
     [Fact]
     public void Stems_PronounOne_IsNoWordAskedAbout() =>
         Assert.DoesNotContain("one", QuestionAsks.Stems("how long is the extension if I ask for one"));
+
+    [Theory]
+    [InlineData("VAR stands for?", "VAR")]
+    [InlineData("what do MSPs stand for?", "MSP")]
+    [InlineData("what does isv mean", "ISV")]
+    [InlineData("what does it mean?", null)]
+    [InlineData("what does an approved registration give us?", null)]
+    public void AbbreviationAsked_ShortTermNotAWord_IsTheAbbreviation(string question, string? abbreviation) =>
+        Assert.Equal(abbreviation, QuestionAsks.AbbreviationAsked(question));
+
+    [Theory]
+    [InlineData("whats RoE-4 about", "RoE-4")]
+    [InlineData("is DR-1042 still protected under RoE-1?", "RoE-1")]
+    [InlineData("status of DR-1042 and MDF-2", null)]
+    public void RuleCodes_CodeOfARule_NotARecordNumber(string question, string? code) =>
+        Assert.Equal(code is null ? [] : [code], QuestionAsks.RuleCodes(question));
 }
