@@ -60,9 +60,11 @@ public static partial class FollowUps
 
         // "what about Gold?", "and for Harbor?", "and Tailspin Toys?" (or just "Tailspin Toys?"): the previous question about
         // something else of the same kind.
+        // "and 2?" reaches here as "2?" (the splitter drops the "and").
         var ellipsis = Ellipsis().Match(part.Trim());
+        var bareNumber = BareNumber().IsMatch(part.Trim().TrimEnd('?', '.', '!'));
         var onlyNames = own.Count > 0 && own.Sum(e => e.Length) * 10 >= part.Trim().TrimEnd('?', '.', '!').Length * 7;
-        if ((ellipsis.Success && !StartsClause().IsMatch(ellipsis.Groups["rest"].Value)) || onlyNames)
+        if ((ellipsis.Success && !StartsClause().IsMatch(ellipsis.Groups["rest"].Value)) || onlyNames || bareNumber)
         {
             var rest = (ellipsis.Success ? ellipsis.Groups["rest"].Value : part).Trim().TrimEnd('?', '.', '!');
             var named = own.FirstOrDefault();

@@ -16,6 +16,7 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
     [InlineData("suppose the amount doubled, does that help or hurt?", "score DR-1042", "Prediction.WhatIf")]
     [InlineData("how would a marketplace deal be credited?", "score DR-1042", "Knowledge.Ask")]
     [InlineData("hang on, where does that percentage come from?", "what are the odds on DR-1022", "Trust.Why")]
+    [InlineData("and 2?", "status of MDF-1", "Mdf.RequestStatus", "demo-manager")]
     public async Task PlanAsync_AfterATurn_ReadsTheMessageAgainstIt(string say, string after, string expected, string person = "demo-partner")
     {
         var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = person, After = after, Expect = [expected] }, TestContext.Current.CancellationToken);
@@ -76,6 +77,15 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
         var outcome = await set.RouteAsync(new ConversationCase { Say = say, As = person, Expect = [.. expected] }, TestContext.Current.CancellationToken);
 
         Assert.True(outcome.Right, outcome.Describe());
+    }
+
+    [Fact]
+    public async Task PlanAsync_VitalSignsWithTheirShortNames_AreReadAsTyped()
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = "patient readings: pulse 131, SpO2 87, resp 26, BP 90/58, temp 39.1", As = "demo-sales", Expect = ["Edge.CheckVitals"] }, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Right, outcome.Describe());
+        Assert.Contains("resp 26", Assert.Single(outcome.Plan.Steps).Text, StringComparison.Ordinal);
     }
 
     [Fact]

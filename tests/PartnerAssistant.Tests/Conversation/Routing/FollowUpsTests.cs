@@ -25,6 +25,7 @@ public sealed class FollowUpsTests
     [InlineData("show the tier scorecard for Keystone", "now Harbor", "show the tier scorecard for Harbor")]
     [InlineData("how likely is DR-1029 to close?", "same for 1040", "how likely is DR-1040 to close?")]
     [InlineData("status of MDF-1", "and 2?", "status of MDF-2")]
+    [InlineData("status of MDF-1", "2?", "status of MDF-2")]
     public void Resolve_FollowUp_IsReadAgainstThePreviousQuestion(string previous, string followUp, string expected)
     {
         var resolved = FollowUps.Resolve(followUp, new TurnContext(previous, "Knowledge.Ask", Now), Vocabulary);
