@@ -156,12 +156,11 @@ public sealed partial class ConversationRouter(
     }
 
     /// <summary>"feeder 4 telemetry: load 1.2, voltage 0.93, … What's the fault risk?": a question after a step that runs an
-    /// action, which that action reads best of all, asks for that action's answer, unless it asks to be told ("…, and remind me
-    /// how long an extension lasts") or asks how something works ("… How long can a registration be extended in total?"); the
-    /// documents have nothing to add.</summary>
+    /// action, which that action reads best of all, asks for that action's answer, unless it asks how something works ("…, and
+    /// remind me how long an extension lasts", "… How long can a registration be extended in total?"); the documents have
+    /// nothing to add.</summary>
     private bool AsksForTheAnswerBefore(string part, PlannedStep step, List<PlannedStep> before) =>
-        step is { Kind: StepKind.Run, Intent: { } asked } && asked.Id == options.Value.FallbackIntent && !ToldToExplain().IsMatch(part)
-        && !QuestionForm.Of(part).AsksAboutRules
+        step is { Kind: StepKind.Run, Intent: { } asked } && asked.Id == options.Value.FallbackIntent && !QuestionForm.Of(part).AsksAboutRules
         && before.LastOrDefault() is { Kind: StepKind.Run, Intent: { } ran } && IsAction(ran)
         && step.Scores.MaxBy(s => s.Score)?.Intent == ran;
 
@@ -300,23 +299,17 @@ public sealed partial class ConversationRouter(
                 return missing;
             }
 
-            // "…if a partner already has it protected", "is Wingtip Toys spoken for?": of an action and the documents, a question
-            // for records, or one naming what the action acts on, is the action's when that thing is found.
+            // Of an action and the documents, the action's, when what it acts on is found: a question for records ("…if a partner
+            // already has it protected"), one naming what the action acts on ("is Wingtip Toys spoken for?"), or a message that asks
+            // nothing beside the documents alone ("sending over our ESG self-assessment, signed by our CEO"): the documents answer
+            // questions.
             if (fallback is not null && !form.AsksHowItWorks
                 && decision.Candidates.FirstOrDefault(c => c.Intent != fallback) is { } records && IsAction(records.Intent)
-                && (form.AsksForRecords || (records.Intent.Needs != MentionKind.None && decision.Candidates.Any(c => c.Intent == fallback)))
+                && (form.AsksForRecords || (decision.Candidates.Any(c => c.Intent == fallback)
+                    && (records.Intent.Needs != MentionKind.None || (!IsQuestion(typed) && decision.Candidates.Count == 2))))
                 && await ResolveAsync(caller, records.Intent, text, decision, fallback, weak: true, cancellationToken) is { Kind: StepKind.Run } asked)
             {
                 return asked;
-            }
-
-            // "sending over our ESG self-assessment, signed by our CEO", "we could use some MDF for a webinar in June": of one
-            // action and the documents, a message that asks nothing is the action's, since the documents answer questions.
-            if (fallback is not null && !IsQuestion(typed) && !form.AsksHowItWorks && decision.Candidates.Count == 2
-                && decision.Candidates.Any(c => c.Intent == fallback) && decision.Candidates.First(c => c.Intent != fallback) is { } request && IsAction(request.Intent)
-                && await ResolveAsync(caller, request.Intent, text, decision, fallback, weak: true, cancellationToken) is { Kind: StepKind.Run } meant)
-            {
-                return meant;
             }
 
             if (!several)
@@ -666,9 +659,6 @@ public sealed partial class ConversationRouter(
     };
 
     private static bool IsQuestion(string text) => text.TrimEnd().EndsWith('?') || QuestionStart().IsMatch(text.TrimStart());
-
-    [GeneratedRegex(@"^(?:(?:and|also|please|pls|plz)\s+)*(?:tell me|remind me|explain|let me know)\b", RegexOptions.IgnoreCase)]
-    private static partial Regex ToldToExplain();
 
     [GeneratedRegex(@"^(?:what|what's|how|how's|when|where|who|whom|which|why|can|could|may|do|does|did|is|are|was|were|will|would|should|must|has|have)\b", RegexOptions.IgnoreCase)]
     private static partial Regex QuestionStart();
