@@ -62,6 +62,7 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddSingleton<KnowledgeRegistry>();
         services.AddSingleton<SentenceVectors>();
         services.AddSingleton<KnowledgeWordWeights>();
+        services.AddSingleton<PassageFacts>();
         services.AddSingleton<QuestionScope>();
         services.AddSingleton<KnowledgeIngestor>();
         services.AddSingleton<KnowledgeRetriever>();

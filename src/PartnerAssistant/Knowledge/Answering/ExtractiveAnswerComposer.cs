@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -15,7 +14,7 @@ namespace PartnerAssistant.Knowledge.Answering;
 /// items keep their lead-in; a list that answers is given whole; boilerplate is never picked. Nothing
 /// is written that the documents do not say, and only the question is embedded.
 /// </summary>
-public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVectors) : IAnswerComposer
+public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVectors, PassageFacts passageFacts) : IAnswerComposer
 {
     /// <summary>Passages read for sentences (the best by fused rank).</summary>
     private const int PassagesRead = 4;
@@ -52,40 +51,7 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
     private const double SamePassageBonus = 0.2;
     private const double NeighbourBonus = 0.04;
 
-    /// <summary>What a unit says whatever the question: its words, the kinds of fact it carries, whether it
-    /// is boilerplate, its text normalised for spotting repeats, and the terms it defines.</summary>
-    private sealed record UnitFacts(IReadOnlySet<string> Stems, AnswerKind Carries, bool Boilerplate, string Key, IReadOnlyList<HashSet<string>> Defines)
-    {
-        public static UnitFacts Of(PassageCut cut, PassageSentence unit) => new(
-            QuestionAsks.Stems(PassageSentences.WordsOf(cut.Units, unit)),
-            QuestionAsks.Carries(unit.Text),
-            BoilerplatePattern().IsMatch(unit.Text),
-            NormalizedText().Replace(unit.Text.ToLowerInvariant(), ""),
-            DefinedTerms(unit.Text));
-    }
-
-    /// <summary>Passages whose units' facts stay in memory (as the sentence vectors do); beyond that the
-    /// cache starts over. Reading them costs more than scoring, so each passage is read once.</summary>
-    private const int CachedPassages = SentenceVectors.CachedPassages;
-
-    private readonly ConcurrentDictionary<(Guid ChunkId, string Fingerprint), UnitFacts[]> _facts = new();
-
-    private UnitFacts[] FactsOf(PassageCut cut)
-    {
-        if (_facts.TryGetValue((cut.ChunkId, cut.Fingerprint), out var known))
-        {
-            return known;
-        }
-
-        if (_facts.Count >= CachedPassages)
-        {
-            _facts.Clear();
-        }
-
-        return _facts[(cut.ChunkId, cut.Fingerprint)] = cut.Units.Select(unit => UnitFacts.Of(cut, unit)).ToArray();
-    }
-
-    private sealed class Candidate(int passage, int number, PassageCut cut, PassageSentence unit, float[] vector, UnitFacts facts)
+    private sealed class Candidate(int passage, int number, PassageCut cut, PassageSentence unit, float[] vector, PassageFacts.Unit facts)
     {
         public int Passage { get; } = passage;
         public int Number { get; } = number;
@@ -122,7 +88,7 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var p = 0; p < read.Count; p++)
         {
-            var facts = FactsOf(cuts[p]);
+            var facts = passageFacts.Of(cuts[p]);
             foreach (var unit in cuts[p].Units)
             {
                 var candidate = new Candidate(p, read[p].Number, cuts[p], unit, vectors[p][unit.Index], facts[unit.Index]);
@@ -221,20 +187,6 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
     /// <summary>Kinds of fact a sentence shows plainly (a number of days, an amount, a date, a frequency, a calculation), so one
     /// that shows none does not answer a question asking for one.</summary>
     private const AnswerKind FactKinds = AnswerKind.Duration | AnswerKind.Amount | AnswerKind.Count | AnswerKind.Frequency | AnswerKind.Time | AnswerKind.Formula;
-
-    /// <summary>The terms a unit defines, as stems: a glossary entry's ("PRM — partner relationship management platform…")
-    /// or an abbreviation spelt out in brackets ("A PRM (partner relationship management) system is…").</summary>
-    private static List<HashSet<string>> DefinedTerms(string text)
-    {
-        var terms = new List<HashSet<string>>();
-        if (GlossaryEntry().Match(text) is { Success: true } entry && QuestionAsks.Stems(entry.Groups["term"].Value) is { Count: > 0 } term)
-        {
-            terms.Add(term);
-        }
-
-        terms.AddRange(SpeltOut().Matches(text).Select(spelt => QuestionAsks.Stems(spelt.Groups["short"].Value)).Where(abbreviation => abbreviation.Count == 1));
-        return terms;
-    }
 
     /// <summary>Whether a unit plainly answers an ask: it has most of the ask's words, and a fact of the kind asked for.</summary>
     private static bool Answers(Candidate candidate, Ask ask)
@@ -498,16 +450,6 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
         return a.Count + b.Count - shared == 0 ? 0 : shared / (double)(a.Count + b.Count - shared);
     }
 
-    /// <summary>Sentences that belong to no answer: thanks, greetings, reviews, ratings, legal lines.</summary>
-    [GeneratedRegex(@"^(thank you|thanks) (for|again)|^congratulations\b|^we hope\b|^enjoy (your|the)\b|^welcome to\b|\ball rights reserved\b|©|\bcopyright\b|\bcustomer reviews?\b|\b\d(\.\d)? (out of|/) 5\b|★|\bwas this (page|answer|article) helpful\b|\bfollow us\b|^please (read|keep|retain) (these|this|the) (instructions|manual|guide)\b", RegexOptions.IgnoreCase)]
-    private static partial Regex BoilerplatePattern();
-
-    [GeneratedRegex(@"^(?:an? |the )?(?<term>[\w&/.-]+(?: [\w&/.-]+){0,3}) (?:—|–|-|:) ")]
-    private static partial Regex GlossaryEntry();
-
-    [GeneratedRegex(@"\b(?<short>[A-Z][A-Za-z0-9-]{1,9})\s+\([a-z][^)]{3,80}\)|\b[a-z][\w -]{3,80}\s+\((?<short>[A-Z][A-Za-z0-9-]{1,9})\)")]
-    private static partial Regex SpeltOut();
-
     [GeneratedRegex(@"^(it|this|that|these|those|they|such|so|both|each|its|their|then|otherwise|instead|however)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ReferringStart();
 
@@ -515,6 +457,4 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
     [GeneratedRegex(@"\s*([,;]\s*(and|or)?|\s(and|or))\s*$")]
     private static partial Regex ListItemEnd();
 
-    [GeneratedRegex(@"[^a-z0-9]+")]
-    private static partial Regex NormalizedText();
 }

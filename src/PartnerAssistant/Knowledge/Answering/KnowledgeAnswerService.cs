@@ -112,7 +112,7 @@ public sealed partial class KnowledgeAnswerService(
 
         // "VAR stands for?": so short a question embeds poorly; the passage that spells the abbreviation out answers it.
         if (QuestionAsks.AbbreviationAsked(question) is { } abbreviation
-            && retrieval.Hits.FirstOrDefault(h => QuestionAsks.SpellsOut(h.Chunk.Text, abbreviation)) is { } spelt)
+            && retrieval.Hits.FirstOrDefault(h => PassageFacts.SpellsOut(h.Chunk.Text, abbreviation)) is { } spelt)
         {
             return [spelt];
         }

@@ -274,10 +274,6 @@ public static partial class QuestionAsks
             ? asked.Groups["term"].Value.ToUpperInvariant()
             : null;
 
-    /// <summary>Whether a text spells an abbreviation out: "value-added resellers (VARs)", "**Reseller (VAR)** — …", "VAR — …".</summary>
-    public static bool SpellsOut(string text, string abbreviation) =>
-        Regex.IsMatch(text, $@"\({Regex.Escape(abbreviation)}s?\)|(?:^|\n)\s*(?:[-*]\s+)?\**{Regex.Escape(abbreviation)}\**\s+[—–-]\s");
-
     [GeneratedRegex(@"^\s*(?:so\s+|and\s+|ok\s+)?(?:what\s+(?:does|do)\s+(?:an?\s+|the\s+)?(?<term>[a-z]{2,6}?)s?\s+(?:stand\s+for|mean)|(?:what's\s+|whats\s+|what\s+is\s+)?(?:an?\s+|the\s+)?(?<term>[a-z]{2,6}?)s?\s+(?:stands?\s+for|means\s+what))\s*\??\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex AbbreviationQuestion();
 

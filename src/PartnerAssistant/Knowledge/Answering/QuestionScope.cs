@@ -18,7 +18,7 @@ namespace PartnerAssistant.Knowledge.Answering;
 /// tests/Evaluation/knowledge-questions.json together (see docs/benchmarks.md); the test half was not
 /// looked at.
 /// </remarks>
-public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, SentenceVectors sentenceVectors, IOptions<KnowledgeOptions> options)
+public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, SentenceVectors sentenceVectors, PassageFacts passageFacts, IOptions<KnowledgeOptions> options)
 {
     /// <summary>Below this IDF-weighted share of the question's words found in the passages…</summary>
     public const double CoverageBelow = 0.25;
@@ -92,8 +92,7 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
         var units = cuts.SelectMany((cut, passage) =>
         {
             var heading = QuestionAsks.Stems(cut.Heading);
-            return cut.Units.Select((unit, index) => (Passage: passage, Index: index, unit.Text, Kind: QuestionAsks.Carries(unit.Text),
-                Stems: new HashSet<string>(QuestionAsks.Stems(unit.LeadIn >= 0 ? $"{cut.Units[unit.LeadIn].Text} {unit.Text}" : unit.Text).Concat(heading), StringComparer.Ordinal)));
+            return passageFacts.Of(cut).Select((facts, index) => (Passage: passage, Index: index, Kind: facts.Carries, facts.Stems, Heading: heading));
         }).ToList();
         IReadOnlyList<float[][]>? vectors = null;
         foreach (var ask in asks)
@@ -101,7 +100,7 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
             var words = ask.Stems.Where(w => !w.Any(char.IsDigit) && !CalendarWord().IsMatch(w) && corpus.DocumentFrequency.ContainsKey(w)).ToList();
             var carriers = units.Where(u => (u.Kind & ask.Kind & ValueKinds) != AnswerKind.None).ToList();
             var total = words.Sum(corpus.Weight);
-            if (words.Count == 0 || carriers.Any(u => words.Where(w => QuestionAsks.Contains(u.Stems, w)).Sum(corpus.Weight) >= ValueWordShare * total))
+            if (words.Count == 0 || carriers.Any(u => words.Where(w => QuestionAsks.Contains(u.Stems, w) || QuestionAsks.Contains(u.Heading, w)).Sum(corpus.Weight) >= ValueWordShare * total))
             {
                 continue;
             }
