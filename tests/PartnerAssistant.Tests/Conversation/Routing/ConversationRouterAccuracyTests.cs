@@ -6,9 +6,9 @@ namespace PartnerAssistant.Tests.Conversation.Routing;
 /// <summary>
 /// The offline front door's accuracy on the conversation test set: every utterance planned as the host plans
 /// free text (spelling, splitting, follow-ups, questions versus actions, entities), for the demo person it names.
-/// The test half (conversations/test.yaml, the ninth) was written by someone who had not seen the tuning data and
+/// The test half (conversations/test.yaml, the tenth) was written by someone who had not seen the tuning data and
 /// committed before any tuning; nothing is fitted to it and its figure is the published one. The tuning half is
-/// prompts/phrasings/ (the first tuning set and eight earlier test halves, which became tuning data once their misses
+/// prompts/phrasings/ (the first tuning set and nine earlier test halves, which became tuning data once their misses
 /// were read): rules and thresholds were fitted to it and the router learns from its phrasings, so its figure is optimistic.
 /// </summary>
 public sealed class ConversationRouterAccuracyTests(ConversationSet set, ITestOutputHelper output) : IClassFixture<ConversationSet>
