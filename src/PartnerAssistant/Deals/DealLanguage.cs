@@ -420,27 +420,43 @@ public static partial class DealLanguage
         return others.Count == 0 ? FindRole(text) : null;
     }
 
+    /// <summary>The customer a registration request names: after "for", "customer:" or "at" ("register a deal for Contoso"), or
+    /// right after the command ("register Pinewood Logistics: …"). A product ("register it for Edge Runtime") or a pronoun is no
+    /// customer: the form then asks for one rather than filling in the product.</summary>
     private static string? FindCustomer(string text)
     {
-        var match = CustomerAfterFor().Match(text);
-        string candidate;
-        if (match.Success)
+        var matches = CustomerAfterFor().Matches(text);
+        foreach (Match match in matches)
         {
-            candidate = match.Groups["customer"].Value;
-        }
-        else
-        {
-            var stripped = LeadingCommand().Replace(text, "");
-            if (stripped.Length == text.Length || stripped.Length == 0)
+            if (Customer(match.Groups["customer"].Value) is { } named)
             {
-                return null;
+                return named;
             }
-
-            candidate = stripped;
         }
 
+        // "for 50k" is no customer and leaves none to find; "for Edge Runtime" names the product, and the name may come first.
+        if (matches.Any(m => !IsProductOrPronoun(CleanCustomer(CustomerEnd().Split(m.Groups["customer"].Value)[0]))))
+        {
+            return null;
+        }
+
+        var stripped = LeadingCommand().Replace(text, "");
+        return stripped.Length == text.Length || stripped.Length == 0 || CustomerAfterFor().Match(stripped) is { Success: true, Index: 0 } ? null : Customer(stripped);
+    }
+
+    private static string? Customer(string candidate)
+    {
         var cleaned = CleanCustomer(CustomerEnd().Split(candidate)[0]);
-        return cleaned.Length == 0 || FindMoney(cleaned) is not null ? null : cleaned;
+        return cleaned.Length == 0 || FindMoney(cleaned) is not null || IsProductOrPronoun(cleaned) ? null : cleaned;
+    }
+
+    private static bool IsProductOrPronoun(string name) => NotACustomer.Contains(name.ToLowerInvariant()) || IsProduct(name);
+
+    private static bool IsProduct(string name)
+    {
+        var words = Regex.Replace(name.ToLowerInvariant(), @"[^\p{L}\p{N}]+", " ").Trim();
+        words = words.StartsWith("northbeam ", StringComparison.Ordinal) ? words["northbeam ".Length..] : words;
+        return ProductPhrases.Any(p => p.Phrase == words);
     }
 
     private static string? FindOpportunity(string text, string? customer, IReadOnlyList<Organisation> partners)

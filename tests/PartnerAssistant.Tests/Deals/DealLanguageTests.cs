@@ -22,6 +22,18 @@ public sealed class DealLanguageTests
         Assert.Equal(new DateOnly(2027, 3, 31), draft.ExpectedClose);
     }
 
+    [Theory]
+    [InlineData("register it for Edge Runtime, 55k", "")]
+    [InlineData("register a deal for Northbeam AI Studio, 40k", "")]
+    [InlineData("register a deal for 50k", "")]
+    [InlineData("register Pinewood Logistics for Edge Runtime, 55k", "Pinewood Logistics")]
+    public void ParseRegistration_ProductOrPronounAfterFor_IsNoCustomer(string utterance, string customer)
+    {
+        var draft = DealLanguage.ParseRegistration(utterance, Today, Bluewave, Partners);
+
+        Assert.Equal(customer, draft.Customer);
+    }
+
     [Fact]
     public void ParseRegistration_RoleAndOtherPartners_AreToldApart()
     {

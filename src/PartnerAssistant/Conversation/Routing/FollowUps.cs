@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using PartnerAssistant.Deals;
 
 namespace PartnerAssistant.Conversation.Routing;
 
@@ -18,6 +19,9 @@ public sealed record FollowUp(string Text, string? SameIntentAs);
 /// </summary>
 public static partial class FollowUps
 {
+    private const string CustomerQuestion = "Deals.IsCustomerRegistered";
+    private const string WhoIsWorkingOn = "Deals.WhoIsWorkingOn";
+
     public const string StateKey = "conversation.previous";
 
     /// <summary>The previous turn's context, if the conversation state holds one recent enough.</summary>
@@ -103,6 +107,13 @@ public static partial class FollowUps
         var clause = Lead().Replace(part.Trim(), "");
         var startsWithJoin = continues || clause.Length < part.Trim().Length;
         var pronoun = Pronoun().Match(clause);
+        // "is Pinewood Logistics registered by anyone? if not, register it for Edge Runtime": a customer nobody has registered
+        // is no name the vocabulary knows, but the question about it named it.
+        if (pronoun.Success && !SourceOfTheAnswer().IsMatch(clause) && !own.Any(e => e.Class is EntityClass.Customer or EntityClass.Registration) && previous.Intent is CustomerQuestion or WhoIsWorkingOn && DealLanguage.FindCustomerInQuestion(previous.Text) is { } customer)
+        {
+            return new FollowUp(clause[..pronoun.Index] + customer + clause[(pronoun.Index + pronoun.Length)..], null);
+        }
+
         if (own.Count > 0 || Words(clause) > 9 || (!pronoun.Success && !startsWithJoin))
         {
             return null;

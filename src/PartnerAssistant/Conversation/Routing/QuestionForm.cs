@@ -136,7 +136,8 @@ public static partial class QuestionForm
 
     [GeneratedRegex(@"\b(?:my|our|mine|ours)\s+(?:\w+\s+){0,2}(?:registrations?|regs?|deals?|protection|pipeline|balance|budget|funds?|mdf|requests?|claims?|tier|scorecard|standing|onboarding|checklist|gateways?|survey|certifications?|revenue|status|profile|role|opportunit(?:y|ies)|queue|agreement|attestations?|dpa|contract|courses?|training|certificates?)\b"
 
-        + @"|\b(?:do|have|did) we (?:have|hold|own|got)\b(?! to\b)|\bwe(?:'ve| have) (?:got|registered|submitted|requested|filed)\b|\b(?:how (?:far|close) are we|are we (?:missing|short)|we(?:'re| are) (?:still )?(?:missing|short))\b")]
+        + @"|\b(?:do|have|did) we (?:have|hold|own|got)\b(?! to\b)|\bwe(?:'ve| have) (?:got|registered|submitted|requested|filed)\b|\b(?:how (?:far|close) are we|are we (?:missing|short)|we(?:'re| are) (?:still )?(?:missing|short))\b"
+        + @"|\b(?:left|remaining|available|unused|unspent) (?:for|to) (?:us|me)\b|\bwe(?:'ve| have)? still (?:have|got)\b")]
     private static partial Regex OwnData();
 
     [GeneratedRegex(@"^(?:(?:we|i)(?:'d| would) like (?:some|a|an|the|more)\b|(?:we|i) (?:need|want) (?:some|a|an|more|the)\b)|^(?:please |pls |plz |(?:can|could|would|will) you (?:please )?|i (?:want|need|would like|'d like) (?:you )?to |i'd like to |let me |lemme |gimme |give me )*"

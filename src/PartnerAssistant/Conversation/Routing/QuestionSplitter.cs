@@ -163,7 +163,9 @@ public static partial class QuestionSplitter
     [GeneratedRegex(@"^(?:like|e\.g\.|eg|for example|for instance|such as|i\.e\.|specifically|in particular)[,:]?\s+", RegexOptions.IgnoreCase)]
     private static partial Regex Elaboration();
 
-    [GeneratedRegex(@"^(?:(?:and|also|plus|then|so|ok|okay|cool|great|thanks|thank you|thx|but)[,:!.]?\s+)+", RegexOptions.IgnoreCase)]
+    // "if not, register it for us" after "is Pinewood Logistics registered by anyone?": the request is what follows the comma
+    // (the confirmation card shows what will be written before anything is).
+    [GeneratedRegex(@"^(?:(?:and|also|plus|then|so|ok|okay|cool|great|thanks|thank you|thx|but)[,:!.]?\s+|(?:if not|if so|if yes|if no|otherwise|in that case),\s+)+", RegexOptions.IgnoreCase)]
     private static partial Regex Filler();
 
     [GeneratedRegex(@"^(?:thanks|thank you|thx|ty|cheers|ok|okay|cool|great|hi|hello|hey|hiya)[!. ]*$", RegexOptions.IgnoreCase)]

@@ -23,7 +23,8 @@ public sealed record CorrectedText(string Text, IReadOnlyList<Correction> Correc
 /// (capitalised inside a sentence), an acronym, a number, or part of an address. Otherwise the closest
 /// word by optimal-string-alignment distance (insertions, deletions, substitutions and swapped
 /// neighbours, from F23.StringSimilarity) within one edit for short words and two for longer ones is
-/// taken, the more frequent one on a tie.
+/// taken; on a tie, swapped neighbours first, then a word the typed one starts (a last letter left off), then the more
+/// frequent one.
 /// </summary>
 public static partial class SpellingCorrector
 {
@@ -75,7 +76,7 @@ public static partial class SpellingCorrector
         var maxDistance = value.Length <= 4 ? 1 : 2;
         var letters = Sorted(lower);
         string? best = null;
-        var bestRank = (Distance: double.MaxValue, Shape: int.MaxValue);
+        var bestRank = (Distance: double.MaxValue, Shape: int.MaxValue, Cut: int.MaxValue);
         var bestFrequency = 0;
         for (var length = value.Length - maxDistance; length <= value.Length + maxDistance; length++)
         {
@@ -98,8 +99,9 @@ public static partial class SpellingCorrector
                     continue;
                 }
 
-                // On equal distance, swapped letters ("opne" → "open") beat any other edit ("one"); then the more frequent word wins.
-                var rank = (distance, candidate.Length == lower.Length && Sorted(candidate) == letters ? 0 : 1);
+                // On equal distance, swapped letters ("opne" → "open") beat any other edit ("one"); then a word the typed one
+                // is the start of ("wher" → "where", a last letter left off, rather than "when"); then the more frequent word wins.
+                var rank = (distance, candidate.Length == lower.Length && Sorted(candidate) == letters ? 0 : 1, candidate.StartsWith(lower, StringComparison.Ordinal) ? 0 : 1);
                 if (rank.CompareTo(bestRank) > 0 || (rank == bestRank && frequency <= bestFrequency))
                 {
                     continue;

@@ -52,6 +52,13 @@ public sealed class FollowUpsTests
         Assert.Null(FollowUps.Previous(state, Now.AddMinutes(31), TimeSpan.FromMinutes(30)));
     }
 
+    [Theory]
+    [InlineData("is Pinewood Logistics registered by anyone?", "Deals.IsCustomerRegistered", "register Pinewood Logistics for Edge Runtime, 55k")]
+    [InlineData("who's working on Pinewood Logistics?", "Deals.WhoIsWorkingOn", "register Pinewood Logistics for Edge Runtime, 55k")]
+    [InlineData("is Pinewood Logistics registered by anyone?", "Knowledge.Ask", null)]
+    public void Resolve_PronounAfterAskingAboutACustomerNobodyRegistered_IsThatCustomer(string previous, string intent, string? expected) =>
+        Assert.Equal(expected, FollowUps.Resolve("register it for Edge Runtime, 55k", new TurnContext(previous, intent, Now), Vocabulary, continues: true)?.Text);
+
     [Fact]
     public void Resolve_NumberOfAnotherLength_DoesNotReplaceTheRegistration() =>
         Assert.DoesNotContain("DR-30", FollowUps.Resolve("and 30?", new TurnContext("extend DR-1042 by 14 days", "Deals.ExtendRegistration", Now), Vocabulary)?.Text ?? "");

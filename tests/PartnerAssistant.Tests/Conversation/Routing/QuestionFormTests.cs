@@ -65,6 +65,8 @@ public sealed class QuestionFormTests
     [InlineData("do the tier review for all partners")]
     [InlineData("that 81% seemed high, what's it based on?")]
     [InlineData("if not, register it for us: Data Fabric, 90k EUR")]
+    [InlineData("is there any mdf remaining for us")]
+    [InlineData("how much co-marketing money have we still got?")]
     public void Of_RequestAboutOwnDataOrImperative_IsNoPolicyQuestion(string text) =>
         Assert.False(QuestionForm.Of(text).IsPolicyQuestion, text);
 
