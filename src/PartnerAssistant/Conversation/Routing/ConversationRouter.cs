@@ -76,7 +76,9 @@ public sealed partial class ConversationRouter(
     public const double PairWindow = 0.1;
 
     /// <summary>How far below the documents an action may score and still take a question for records ("which registrations
-    /// run out before the end of the month"): their words are the documents' too, and the documents hold no records.</summary>
+    /// run out before the end of the month"), or a statement that asks nothing about how things work ("I've got half an hour
+    /// before lunch to clear registration decisions"): their words are the documents' too, and the documents hold no records
+    /// and answer questions.</summary>
     public const double RecordsWindow = 0.15;
 
     /// <summary>The reply for a message that cannot be routed at all (empty, too long, emoji only, another
@@ -368,7 +370,7 @@ public sealed partial class ConversationRouter(
 
         if (intent == fallback && (form.IsImperative || form.AsksForRecords || (!IsQuestion(text) && !form.AsksHowItWorks) || (!form.AsksHowItWorks && LeadsFallback(decision, fallback) >= WeakLead))
             && decision.Candidates.FirstOrDefault(c => c.Intent != fallback) is { } action && IsAction(action.Intent) && action.Score >= options.Value.RequestScore
-            && action.Score >= ScoreOf(decision, fallback) - (form.AsksForRecords ? RecordsWindow : PairWindow))
+            && action.Score >= ScoreOf(decision, fallback) - (form.AsksForRecords || (!IsQuestion(text) && !form.AsksHowItWorks) ? RecordsWindow : PairWindow))
         {
             // So weak a match stands only when what it acts on is named ("tell me a joke" is no registration lookup).
             if (await ResolveAsync(caller, action.Intent, text, decision, fallback, weak: true, cancellationToken) is { } request)

@@ -68,6 +68,9 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
     [InlineData("we're thinking of running a webinar in June and could use some MDF for it", "demo-partner-admin", "Mdf.RequestFunds")]
     [InlineData("which registrations across the program run out before the end of the month", "demo-manager", "Deals.ExpiringRegistrations")]
     [InlineData("where are we against the gold criteria", "demo-partner", "Tiers.TierGap")]
+    [InlineData("got twenty minutes before my next call to clear registration decisions", "demo-manager", "Deals.ReviewQueue")]
+    [InlineData("the compliance folks say something on our side is overdue", "demo-new-admin", "Onboarding.OnboardingStatus")]
+    [InlineData("is Pinewood Logistics registered by anyone? if not, register it for Edge Runtime, 55k", "demo-partner", "Deals.IsCustomerRegistered", "Deals.RegisterDeal")]
     // A question about what the action before it answers asks for that answer; one that asks to be told is the documents'.
     [InlineData("patient readings: pulse 131, SpO2 87, resp 26, BP 90/58, temp 39.1. Is that an anomaly?", "demo-sales", "Edge.CheckVitals")]
     [InlineData("please extend DR-1023, and remind me how long an extension lasts", "demo-partner-2", "Deals.ExtendRegistration", "Knowledge.Ask")]
