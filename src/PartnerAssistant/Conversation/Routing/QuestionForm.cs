@@ -54,7 +54,8 @@ public static partial class QuestionForm
         // "are there tier promotions waiting to be confirmed?" is put like a question about the rules, but asks for records.
         // A clause of its own can ask for them after a remark ("got ten minutes before my next call, is there anything on registrations
         // waiting for me to decide?").
-        var records = (Clauses().Split(body).Any(c => Records().IsMatch(Lead().Replace(c.Trim(), ""))) || (Holders().IsMatch(body) && !WhatHappens().IsMatch(body)) || Standing().IsMatch(body))
+        var records = (Clauses().Split(body).Any(c => Records().IsMatch(Lead().Replace(c.Trim(), ""))) || (Holders().IsMatch(body) && !WhatHappens().IsMatch(body)) || Standing().IsMatch(body)
+                || (Figures().IsMatch(body) && !rules))
             && !Permission().IsMatch(body);
         asks &= !records;
         return new UtteranceForm(asks, OwnData().IsMatch(lower), Imperative().IsMatch(body), Attachment().IsMatch(lower))
@@ -79,6 +80,12 @@ public static partial class QuestionForm
     /// "what would it take for us to make Gold", "where does Harbor sit against the tier criteria"): their figures answer.</summary>
     [GeneratedRegex(@"\bwhat(?:'s| is)? (?:[a-z]+ )?(?:blocking|stopping|holding back|keeping) (?:us|them|me)\b|\bstill short of\b|\bwhat would it take for (?:us|them|me|[a-z]+) to\b|\bwhere (?:are we|am i|do we stand|does [\w-]+ (?:sit|stand)|do they (?:sit|stand)) (?:against|on|with|versus|vs)\b|\bhow (?:far|close) (?:are|is) (?:we|they|[\w-]+) (?:from|to)\b")]
     private static partial Regex Standing();
+
+    /// <summary>How the program's figures moved ("whats the PSAT trend for resellers", "how did marketplace partners rate us last
+    /// quarter", "how is the program trending on time to value"): the documents say what a figure means, the program's data
+    /// what it is.</summary>
+    [GeneratedRegex(@"\b(?:trend(?:s|ing)?|rated? us|feel about (?:us|the program)|think of (?:us|the program))\b")]
+    private static partial Regex Figures();
 
     [GeneratedRegex(@"^(?:what happens|what if)\b")]
     private static partial Regex WhatHappens();

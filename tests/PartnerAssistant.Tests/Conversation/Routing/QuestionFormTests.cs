@@ -96,6 +96,9 @@ public sealed class QuestionFormTests
     [InlineData("can a registration that is still open be extended twice?", false)]
     [InlineData("what happens to registrations pending review when a partner leaves the program?", false)]
     [InlineData("how long do registrations stay pending?", false)]
+    [InlineData("what's the satisfaction trend among integrators?", true)]
+    [InlineData("how did distributors rate us this year", true)]
+    [InlineData("how does a falling PSAT trend affect a partner's tier?", false)]
     public void Of_QuestionAboutRecordsInAState_AsksForThemUnlessItAsksForTheRule(string text, bool records)
     {
         var form = QuestionForm.Of(text);
