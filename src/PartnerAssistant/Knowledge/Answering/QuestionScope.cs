@@ -11,7 +11,9 @@ namespace PartnerAssistant.Knowledge.Answering;
 /// are mostly ones the corpus never uses, the passages found contain few of them, and no sentence of
 /// those passages is close in meaning ("what are the opening hours of the canteen"), or when the passages found hold
 /// next to none of its words however close they sound ("how many employees does Northbeam have"), or when it asks for
-/// an amount or a count and no sentence carrying one is about what it asks ("how much does the exam cost?").
+/// an amount or a count and no sentence carrying one is about what it asks ("how much does the exam cost?"), or when it
+/// asks a fact about the company as an organisation, or a phone number, that no passage read speaks of ("who is
+/// Northbeam's CEO?").
 /// </summary>
 /// <remarks>
 /// The limits were chosen on the tuning half of tests/Evaluation/knowledge-answers.json and on
@@ -46,6 +48,17 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
         // Live market figures ("what is Northbeam's stock trading at?") are in no enablement document, though a passage on
         // the company or on prices sounds close; unless one does speak of them.
         if (MarketQuestion().IsMatch(question) && !passages.Take(PassagesRead).Any(h => MarketQuestion().IsMatch(h.Chunk.Text)))
+        {
+            return true;
+        }
+
+        // Facts about the company itself ("how many employees does Northbeam have", "who is Northbeam's CEO", "Northbeam's VAT
+        // number"), or a number to call, whoever's ("is there a phone number for partner support?"): the documents describe
+        // the partner program, not the company as an organisation, and name no phone numbers, though a passage on the
+        // program names the company or the contact; unless one of the passages read does speak of what is asked.
+        // The word itself is looked for, not its stem: "earnings" is not "earn", nor "founded" "found".
+        if ((CompanyNamed().IsMatch(question) ? CompanyFact().Match(question) : PhoneAsked().Match(question)) is { Success: true } fact
+            && !passages.Take(PassagesRead).Any(h => Regex.IsMatch($"{h.Chunk.Section}\n{h.Chunk.Text}", $@"\b{Regex.Escape(fact.Value)}s?\b", RegexOptions.IgnoreCase)))
         {
             return true;
         }
@@ -135,6 +148,17 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
 
     [GeneratedRegex(@"\b(?:stock|share)s? (?:price|prices|value|trading|trades|ticker)\b|\b(?:stock|share)s? (?:is |are )?trading\b|\bmarket cap(?:italisation|italization)?\b|\bstock market\b|\btrading at\b", RegexOptions.IgnoreCase)]
     private static partial Regex MarketQuestion();
+
+    /// <summary>The company as the subject of a question ("Northbeam's", "does Northbeam have", "at Northbeam").</summary>
+    [GeneratedRegex(@"\bnorthbeam\b|\byour company\b|\bthe company\b|\byou guys\b", RegexOptions.IgnoreCase)]
+    private static partial Regex CompanyNamed();
+
+    /// <summary>What one asks about a company as an organisation: its people, money, history, offices and registrations.</summary>
+    [GeneratedRegex(@"\b(?:employees?|staff|headcount|workforce|ceo|cfo|cto|coo|founders?|founded|vp|president|chairman|salary|salaries|earnings|valuation|headquarters|hq|canteen|cafeteria|parking|christmas|vacation|vat|phone|telephone|hotline|fax|acquisitions?|competitors?|subsidiar(?:y|ies))\b", RegexOptions.IgnoreCase)]
+    private static partial Regex CompanyFact();
+
+    [GeneratedRegex(@"\b(?:phone|telephone|hotline|fax)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex PhoneAsked();
 
     /// <summary>Days and months say when, not what about.</summary>
     [GeneratedRegex(@"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|today|tomorrow|yesterday|week|weekend)$")]

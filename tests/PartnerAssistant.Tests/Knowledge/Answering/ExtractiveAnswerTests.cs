@@ -75,6 +75,9 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
     [InlineData("what is northbeam's share price today?")]
     [InlineData("how much does the AI Studio professional exam cost?")]
     [InlineData("how many vacation days do northbeam staff get?")]
+    [InlineData("who's the CFO at northbeam these days?")]
+    [InlineData("in what year was northbeam founded")]
+    [InlineData("what number can I phone for help with the partner portal?")]
     public async Task AskAsync_OutOfScope_SaysItDoesNotKnowAndGivesTheEnablementContact(string question)
     {
         var partner = await corpus.CallerAsync("demo-partner");
