@@ -92,6 +92,16 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
     }
 
     [Fact]
+    public async Task PlanAsync_ChatShorthand_IsReadAsTheWordsItStandsFor()
+    {
+        var outcome = await set.RouteAsync(new ConversationCase { Say = "how many certs do we need for gold this yr", As = "demo-partner", Expect = ["Knowledge.Ask"] }, TestContext.Current.CancellationToken);
+
+        var step = Assert.Single(outcome.Plan.Steps);
+        Assert.Contains("certifications", step.Text, StringComparison.Ordinal);
+        Assert.Contains("this year", step.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PlanAsync_RequestWithARemark_RunsTheRequestAlone()
     {
         var outcome = await set.RouteAsync(new ConversationCase { Say = "can we get more time on DR-1028? the signature slipped by 6 wks", As = "demo-partner", Expect = ["Deals.ExtendRegistration"] }, TestContext.Current.CancellationToken);
