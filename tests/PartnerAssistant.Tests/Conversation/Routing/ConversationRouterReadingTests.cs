@@ -69,6 +69,9 @@ public sealed class ConversationRouterReadingTests(ConversationSet set) : IClass
     [InlineData("which registrations across the program run out before the end of the month", "demo-manager", "Deals.ExpiringRegistrations")]
     [InlineData("where are we against the gold criteria", "demo-partner", "Tiers.TierGap")]
     [InlineData("got twenty minutes before my next call to clear registration decisions", "demo-manager", "Deals.ReviewQueue")]
+    // A deal that has not closed is no outcome to record.
+    [InlineData("DR-1042 expires soon and the deal hasn't closed, we'd like the 45 extra days", "demo-partner", "Deals.ExtendRegistration")]
+    [InlineData("DR-1042 signed yesterday, 240k", "demo-partner", "Deals.RecordOutcome")]
     [InlineData("the compliance folks say something on our side is overdue", "demo-new-admin", "Onboarding.OnboardingStatus")]
     [InlineData("is Pinewood Logistics registered by anyone? if not, register it for Edge Runtime, 55k", "demo-partner", "Deals.IsCustomerRegistered", "Deals.RegisterDeal")]
     // A question about what the action before it answers asks for that answer; one that asks to be told is the documents'.
