@@ -20,9 +20,30 @@ public static partial class DecisionWords
             (false, false) => DecisionPolarity.None,
             (true, false) => DecisionPolarity.Refuse,
             (false, true) => DecisionPolarity.Approve,
-            // "decline DR-1041, Bluewave was approved first": the first decision word is the one asked for.
-            _ => refuse.Index <= approve.Index ? DecisionPolarity.Refuse : DecisionPolarity.Approve,
+            // "decline DR-1041, Bluewave was approved first": the first decision word is the one asked for, unless only the
+            // other side is said as a command ("DR-1044 clashes with Skyway's approved registration, decline it").
+            _ => (Commanded(refuse), Commanded(approve)) switch
+            {
+                (true, false) => DecisionPolarity.Refuse,
+                (false, true) => DecisionPolarity.Approve,
+                _ => refuse.Index <= approve.Index ? DecisionPolarity.Refuse : DecisionPolarity.Approve,
+            },
         };
+    }
+
+    /// <summary>Whether any of a side's decision words is a bare verb ("decline", "approve"), which asks for the decision, rather
+    /// than a participle that describes one already taken ("approved", "rejected").</summary>
+    private static bool Commanded(Match first)
+    {
+        for (var match = first; match.Success; match = match.NextMatch())
+        {
+            if (!match.Value.EndsWith("ed", StringComparison.Ordinal) && !match.Value.EndsWith("ied", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // A bare "no" counts only on its own ("DR-1044 is a no, …"), not in "no conflict, approve".

@@ -6,6 +6,7 @@ public sealed class DecisionWordsTests
 {
     [Theory]
     [InlineData("decline DR-1041 under RoE-1, Bluewave was approved first")]
+    [InlineData("DR-1044 clashes with an approved marketplace registration, decline it under RoE-1")]
     [InlineData("reject the claim on MDF-1, costs don't match the plan")]
     [InlineData("turn it down, the activity is next week")]
     [InlineData("DR-1044 is a no, another partner holds it")]
