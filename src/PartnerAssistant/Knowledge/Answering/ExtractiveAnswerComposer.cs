@@ -50,6 +50,7 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
     private const double AddWithin = 0.25;
     private const double SamePassageBonus = 0.2;
     private const double NeighbourBonus = 0.04;
+    private const double ContrastBonus = 0.15;          // the unit speaks of both things a question contrasts
 
     private sealed class Candidate(int passage, int number, PassageCut cut, PassageSentence unit, float[] vector, PassageFacts.Unit facts)
     {
@@ -160,11 +161,14 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
         bool Defines(Candidate candidate, Ask ask) => candidate.Defines.Any(term => term.All(t => QuestionAsks.Contains(ask.Stems, t)));
         var abbreviation = QuestionAsks.AbbreviationAsked(retrieval.Query) is not null;
         var defined = asks.Select(ask => abbreviation && (ask.Kind & AnswerKind.Definition) != 0 && candidates.Any(c => Defines(c, ask))).ToArray();
+        // "lineage vs provenance - whats the difference": the unit that speaks of both sides, whatever the title says of them.
+        var sides = ContrastedSides(retrieval.Query);
         foreach (var candidate in candidates)
         {
             candidate.Meaning = TensorPrimitives.Dot(candidate.Vector, retrieval.QueryVector.Span);
+            var contrast = sides is var (first, second) && first.Any(s => QuestionAsks.Contains(candidate.Stems, s)) && second.Any(s => QuestionAsks.Contains(candidate.Stems, s)) ? ContrastBonus : 0;
             candidate.Focused = asks.Any(a => a.Stems.Any(s => !QuestionAsks.Contains(titles[candidate.Passage], s) && QuestionAsks.Contains(candidate.Stems, s)));
-            var shared = candidate.Meaning + section[candidate.Passage] + (candidate.Unit.Index == 0 ? OpeningBonus : 0) - (candidate.Boilerplate ? 1 : 0);
+            var shared = candidate.Meaning + section[candidate.Passage] + (candidate.Unit.Index == 0 ? OpeningBonus : 0) - (candidate.Boilerplate ? 1 : 0) + contrast;
             candidate.PerAsk = asks.Select((ask, a) => shared
                 + LexicalWeight * Overlap(ask.Stems, candidate.Stems, TopicDiscounted(candidate))
                 + ContextWeight * Overlap(ask.Context, candidate.Stems, TopicDiscounted(candidate))
@@ -183,6 +187,26 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
             }
         }
     }
+
+    /// <summary>The two things a question contrasts ("lineage vs provenance", "the difference between associate and
+    /// professional certification"), as the words of each side; null for any other question.</summary>
+    private static (HashSet<string> First, HashSet<string> Second)? ContrastedSides(string question)
+    {
+        var match = Contrast().Match(question);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var first = QuestionAsks.Stems(match.Groups["first"].Value);
+        var second = QuestionAsks.Stems(match.Groups["second"].Value);
+        first.ExceptWith(second);
+        second.ExceptWith(first);
+        return first.Count > 0 && second.Count > 0 ? (first, second) : null;
+    }
+
+    [GeneratedRegex(@"\b(?:difference|differences|distinction) between (?<first>[\w -]{2,40}?) and (?<second>[\w -]{2,40}?)(?:$|[?.,;!]| - | – | — )|(?:^|[:,;] ?)(?<first>[\w -]{2,40}?) (?:vs\.?|versus|compared to|compared with) (?<second>[\w -]{2,40}?)(?:$|[?.,;!]| - | – | — )", RegexOptions.IgnoreCase)]
+    private static partial Regex Contrast();
 
     /// <summary>Kinds of fact a sentence shows plainly (a number of days, an amount, a date, a frequency, a calculation), so one
     /// that shows none does not answer a question asking for one.</summary>

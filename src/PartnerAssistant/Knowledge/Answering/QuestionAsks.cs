@@ -375,7 +375,7 @@ public static partial class QuestionAsks
     [GeneratedRegex(@"\bhow (long|soon|quickly|fast|far (ahead|in advance|before)|much time|late)\b|\bhow many (business )?(days|weeks|months|years|hours)\b|\bdeadline\b|\btime limit\b|\bhalf-life\b|\bhalf life\b|\bturnaround\b|\bhow much (notice|lead time)\b|\blead time\b")]
     private static partial Regex DurationQuestion();
 
-    [GeneratedRegex(@"\bhow much\b|\bwhat (percentage|percent|share|%|proportion|rate|amount|discount|revenue|price|cost)\b|\bwhat's the (discount|rate|accrual|price|cost|amount|split|percentage|share)\b|\bwhat('s| is) the [a-z- ]*(discount|accrual|percentage|share)\b|\b(discount|accrual|reimburse\w*|percentage|pay back)\b")]
+    [GeneratedRegex(@"\bhow much\b|\bwhat (percentage|percent|share|%|proportion|rate|amount|discount|revenue|price|cost)\b|\bwhat's the (discount|rate|accrual|price|cost|amount|split|percentage|share)\b|\bwhat('s| is) the [a-z- ]*(discount|accrual|percentage|share)\b|\b(discount|accrual|reimburse\w*|percentage|pay back)\b|\bratio\b|\brelative to\b|\bhow many times\b|\bmultiple of\b")]
     private static partial Regex AmountQuestion();
 
     [GeneratedRegex(@"\bhow many\b|\bnumber of\b|\bhow much of\b")]
@@ -423,7 +423,8 @@ public static partial class QuestionAsks
     [GeneratedRegex(@"\b\d+(\.\d+)?[ -](business |calendar |working )?(days?|weeks?|months?|years?|hours?|minutes?)\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve)[ -](business )?(days?|weeks?|months?|years?|hours?|minutes?)\b|\bday \d+\b|\bhalf-life\b")]
     private static partial Regex DurationFact();
 
-    [GeneratedRegex(@"\d\s?%|\$\s?\d|\b\d[\d,.]*\s?(eur|usd|gbp|dollars|euros|million|k)\b|\bhalf\b|\bnone\b|\bfree\b|\bno cost\b")]
+    // A multiple ("at least 10 times the requested amount", "3x") is an amount relative to another.
+    [GeneratedRegex(@"\d\s?%|\$\s?\d|\b\d[\d,.]*\s?(eur|usd|gbp|dollars|euros|million|k)\b|\bhalf\b|\bnone\b|\bfree\b|\bno cost\b|\b\d+(\.\d+)?\s?(times|x)\b|\b(twice|three times|four times|five times|ten times) (the|as much|as many|what)\b")]
     private static partial Regex AmountFact();
 
     [GeneratedRegex(@"\b\d+\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|once|twice|single)\b")]

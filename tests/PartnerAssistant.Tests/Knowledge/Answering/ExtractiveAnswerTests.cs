@@ -40,7 +40,8 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
     /// <summary>What the question asks for is in the answer: a duration for "how long", the formula for "how is it
     /// calculated", the list that answers as a whole rather than a stray item that sounds right (also beside another
     /// question, and for "what must be on the checklist"), the glossary entry for an abbreviation, and a short question
-    /// whose words one passage holds although its meaning score is below the threshold; the rule asked for, or named, by its name; an abbreviation spelt out, however short the question. Keystone is Gold, so it sees the
+    /// whose words one passage holds although its meaning score is below the threshold; the rule asked for, or named, by its name; an abbreviation spelt out, however short the question; the unit that speaks of both things a question contrasts; a multiple
+    /// ("10 times the requested amount") for a question of how much relative to another amount. Keystone is Gold, so it sees the
     /// co-innovation document (Gold and Platinum only).</summary>
     [Theory]
     [InlineData("demo-partner", "how long does the channel team take to decide on a new registration", "2 business days")]
@@ -56,6 +57,8 @@ public sealed class ExtractiveAnswerTests(EnablementCorpusFixture corpus)
     [InlineData("demo-partner", "MSP stands for?", "anaged service provider (MSP)")]
     [InlineData("demo-partner", "VAR stands for?", "alue-added reseller")]
     [InlineData("demo-partner", "what do MSPs stand for?", "anaged service provider (MSP)")]
+    [InlineData("demo-partner", "provenance vs lineage — what's the difference?", "where did this data come from")]
+    [InlineData("demo-manager", "roughly how big should the pipeline of an MDF event be relative to the amount requested", "10 times")]
     [InlineData("demo-partner", "does the MDF reimbursement cover travel?", "travel")]
     public async Task AskAsync_Question_AnswerCarriesWhatItAsksFor(string person, string question, params string[] facts)
     {
