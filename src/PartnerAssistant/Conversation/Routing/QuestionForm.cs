@@ -68,7 +68,7 @@ public static partial class QuestionForm
     }
 
     /// <summary>Which, any or how many of the program's records, then a state or a time window they are in.</summary>
-    [GeneratedRegex(@"^(?!what happens|what if)(?:which|what|any|are there(?: any)?|is there(?: any)?|how many|anything)\s+(?:[\w-]+\s+){0,3}?(?:registrations?|regs|deals?|requests?|claims?|promotions?|demotions?|tier changes|decisions?|proposals?|gateways?|onboardings?)\b.*\b(?:pending|waiting|outstanding|open|expir(?:e|es|ing)|los(?:e|ing) (?:their |its )?protection|run(?:ning)? out|overdue|late|stuck|online|offline|this (?:week|month|quarter|year)|(?:in )?the next \d+ (?:days|weeks)|in the next|before the end|to (?:confirm|approve|review|decide)|awaiting|still)\b")]
+    [GeneratedRegex(@"^(?!what happens|what if)(?:which|what|any|are there(?: any)?|is there(?: any)?|how many|anything|who(?:'s| is| are)?)\s+(?:[\w-]+\s+){0,3}?(?:registrations?|regs|deals?|requests?|claims?|promotions?|demotions?|tier changes|decisions?|proposals?|gateways?|onboardings?)\b.*\b(?:pending|waiting|outstanding|open|expir(?:e|es|ing)|laps(?:e|es|ing)|about to (?:die|end|go)|los(?:e|ing) (?:their |its )?protection|run(?:ning)? out|overdue|late|stuck|online|offline|this (?:week|month|quarter|year)|(?:in )?the next \d+ (?:days|weeks)|in the next|before the end|to (?:confirm|approve|review|decide)|awaiting|still)\b")]
     private static partial Regex Records();
 
     /// <summary>Whether someone holds a customer ("does another partner already have it locked?", "do we or any other partner
@@ -110,7 +110,7 @@ public static partial class QuestionForm
 
     // "what is ROPI?", "what even is mdf", "explain attribution models", "what is partner-sourced versus partner-influenced":
     // a term to explain (not "what is my role": the caller's own things are no term; nor "what's it based on": a pronoun is none).
-    [GeneratedRegex(@"^(?:what(?: even| exactly| actually| really)?(?:'s| is| are) (?:even |exactly |actually |really |meant by )?(?!my |our |your |this |that |it |its |they |them |these |those |dr-|mdf-)(?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2}(?: (?:vs\.?|versus|or|and) (?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2})?\??$|explain (?:to me )?(?:what |how |the |a |an )?(?!my |our |dr-|mdf-)[a-z])")]
+    [GeneratedRegex(@"^(?:what(?: even| exactly| actually| really)?(?:'s| is| are) (?:even |exactly |actually |really |meant by )?(?!my |our |your |this |that |it |its |they |them |these |those |dr-|mdf-)(?!(?:overdue|pending|outstanding|open|expiring|due|late|left|waiting|stuck|blocked|missing|slipping|happening|going on|coming up|running|new|next|urgent)\b)(?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2}(?: (?:vs\.?|versus|or|and) (?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2})?\??$|explain (?:to me )?(?:what |how |the |a |an )?(?!my |our |dr-|mdf-)[a-z])")]
     private static partial Regex Definition();
 
     // "tell me how…", "I was wondering whether…": what follows is the question.
@@ -147,7 +147,7 @@ public static partial class QuestionForm
         + @"|\b(?:left|remaining|available|unused|unspent) (?:for|to) (?:us|me)\b|\bwe(?:'ve| have)? still (?:have|got)\b")]
     private static partial Regex OwnData();
 
-    [GeneratedRegex(@"^(?:(?:we|i)(?:'d| would) like (?:some|a|an|the|more)\b|(?:we|i) (?:need|want) (?:some|a|an|more|the)\b)|^(?:please |pls |plz |(?:can|could|would|will) you (?:please )?|i (?:want|need|would like|'d like) (?:you )?to |i'd like to |let me |lemme |gimme |give me )*"
+    [GeneratedRegex(@"^(?:(?:we|i)(?:'d| would) like (?:some|a|an|the|more)\b|(?:we|i) (?:need|want) (?:some|a|an|more|the)\b)|^(?:please |pls |plz |(?:can|could|would|will) you (?:please )?|(?:i|we) (?:want|need|would like|'d like) (?:you )?to |i'd like to |let me |lemme |gimme |give me )*"
         + @"(?:show|list|give|get|pull|open|register|submit|approve|reject|decline|deny|extend|claim|mark|record|log|add|upload|attach|run|start|kick|evaluate|re-?evaluate|confirm|hold|invite|onboard|retire|reindex|re-index|rebuild|check|score|rate|predict|estimate|take|fill|answer|read|scan|detect|request|display|bring|close|set|send|pay|file|put|remove|delete|publish|ingest|tell me|find|look up|split|compare|rerun|re-run|recompute|refresh|leave|keep|sign|tick|nuke|bin|accept|grant|refuse|postpone|unpublish|archive|drop|transcribe|extract|ocr)\b")]
     private static partial Regex Imperative();
 }

@@ -67,6 +67,8 @@ public sealed class QuestionFormTests
     [InlineData("if not, register it for us: Data Fabric, 90k EUR")]
     [InlineData("is there any mdf remaining for us")]
     [InlineData("how much co-marketing money have we still got?")]
+    [InlineData("what's overdue")]
+    [InlineData("what's pending")]
     public void Of_RequestAboutOwnDataOrImperative_IsNoPolicyQuestion(string text) =>
         Assert.False(QuestionForm.Of(text).IsPolicyQuestion, text);
 
@@ -99,6 +101,8 @@ public sealed class QuestionFormTests
     [InlineData("what's the satisfaction trend among integrators?", true)]
     [InlineData("how did distributors rate us this year", true)]
     [InlineData("how does a falling PSAT trend affect a partner's tier?", false)]
+    [InlineData("any of our deals about to lapse?", true)]
+    [InlineData("which registrations are lapsing this month", true)]
     public void Of_QuestionAboutRecordsInAState_AsksForThemUnlessItAsksForTheRule(string text, bool records)
     {
         var form = QuestionForm.Of(text);
