@@ -123,7 +123,7 @@ public static partial class QuestionForm
         + @"|when (?:does|do|is|are|will|should|must|can|would) |when's "
         + @"|(?:can|could|may|must|should) (?:i|a|an|the|partners?|northbeam|resellers?|integrators?) "
         + @"|(?:do|does) (?:i|we|you|partners?|registrations?|answering|marketplace) |(?:do|does) (?:a|an|the) [^?]*\?$|is there (?:a|an|any) |is there [\w-]+ (?:for|on|with|in)\b|are there |is (?:co-?sell|mdf|a registration|protection|the approval|approval) "
-        + @"|who (?:decides|approves|can|should|signs|gets|has to|must|is responsible|reviews|pays)|who (?!(?:works|touches|sells|holds|owns|has|is|are|was|were)\b)[a-z]+s (?:it|them|the|a|an|this|that|these|those)\b|why |how do i |how do you |how does |how are (?:ties|conflicts)|what if (?:two|a|another|the customer|onboarding)|if (?:two|a|another|the customer|our revenue|we miss))")]
+        + @"|who (?:decides|approves|can|should|signs|gets|has to|must|is responsible|reviews|pays)|who do (?:i|we|partners) (?:ask|contact|talk to|speak to|call|email|write to|reach|go to|escalate to)\b|who (?!(?:works|touches|sells|holds|owns|has|is|are|was|were)\b)[a-z]+s (?:it|them|the|a|an|this|that|these|those)\b|why |how do i |how do you |how does |how are (?:ties|conflicts)|what if (?:two|a|another|the customer|onboarding)|if (?:two|a|another|the customer|our revenue|we miss))")]
     private static partial Regex HowItWorks();
 
     // "what happens to X if …", "if two partners register the same customer who gets it", "can we still register X if Y got there first?".

@@ -22,6 +22,7 @@ public sealed class QuestionFormTests
     [InlineData("ok but like what even is mdf")]
     [InlineData("explain attribution models")]
     [InlineData("how many days do we have to sign the partner agreement")]
+    [InlineData("who do we contact if compliance screening is stuck")]
     [InlineData("if no partner has registered the customer yet, can we still get protection backdated?")]
     public void Of_QuestionAboutHowTheProgramWorks_IsAPolicyQuestion(string text) =>
         Assert.True(QuestionForm.Of(text).IsPolicyQuestion, text);

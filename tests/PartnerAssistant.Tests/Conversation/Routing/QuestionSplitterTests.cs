@@ -14,6 +14,7 @@ public sealed class QuestionSplitterTests
     [InlineData("please extend DR-1023, and remind me how long an extension lasts", "please extend DR-1023", "remind me how long an extension lasts")]
     [InlineData("register a deal for Pinewood Logistics, 90k, and check whether Pinecrest Dental is already taken", "register a deal for Pinewood Logistics, 90k", "check whether Pinecrest Dental is already taken")]
     [InlineData("is Pinewood Logistics registered by anyone? if not, register it for Edge Runtime, 55k", "is Pinewood Logistics registered by anyone?", "register it for Edge Runtime, 55k")]
+    [InlineData("list our approved registrations and flag the ones expiring soon", "list our approved registrations", "flag the ones expiring soon")]
     public void Split_TwoQuestions_AreTwoParts(string message, string first, string second)
     {
         var split = QuestionSplitter.Split(message);
