@@ -217,6 +217,6 @@ public static partial class FollowUps
     [GeneratedRegex(@"\b(?:it|its|that|this one|that one|them|they)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Pronoun();
 
-    [GeneratedRegex(@"\b(?:deal registrations?|registrations?|registering|register|registered|protection|protected|extension|deals?|market development funds|mdf|funds?|claims?|tiers?|silver|gold|platinum|psat|satisfaction survey|survey|onboarding|certifications?|co-sell|attribution|agreement|attestations?|gateways?|discount|rebate|benefits)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:deal registrations?|registrations?|registering|register|registered|protection|protected|extension|deals?|market development funds|mdf|funds?|claims?|tiers?|silver|gold|platinum|psat|satisfaction survey|survey|onboarding|checklist|certifications?|co-sell|attribution|agreement|attestations?|gateways?|discount|rebate|benefits)\b", RegexOptions.IgnoreCase)]
     private static partial Regex TopicWords();
 }

@@ -60,6 +60,10 @@ public sealed class FollowUpsTests
         Assert.Equal(expected, FollowUps.Resolve("register it for Edge Runtime, 55k", new TurnContext(previous, intent, Now), Vocabulary, continues: true)?.Text);
 
     [Fact]
+    public void Resolve_SecondPartNamingItsOwnTopic_KeepsItsOwnTopic() =>
+        Assert.Null(FollowUps.Resolve("what's the next step on our checklist?", new TurnContext("we've signed the partner agreement", "Onboarding.SignAgreement", Now), Vocabulary, continues: true));
+
+    [Fact]
     public void Resolve_NumberOfAnotherLength_DoesNotReplaceTheRegistration() =>
         Assert.DoesNotContain("DR-30", FollowUps.Resolve("and 30?", new TurnContext("extend DR-1042 by 14 days", "Deals.ExtendRegistration", Now), Vocabulary)?.Text ?? "");
 }

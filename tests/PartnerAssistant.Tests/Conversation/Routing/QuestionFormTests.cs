@@ -103,6 +103,8 @@ public sealed class QuestionFormTests
     [InlineData("how did distributors rate us this year", true)]
     [InlineData("how does a falling PSAT trend affect a partner's tier?", false)]
     [InlineData("any of our deals about to lapse?", true)]
+    [InlineData("what's the next step on our onboarding checklist?", true)]
+    [InlineData("what is the next step after compliance screening?", false)]
     [InlineData("which registrations are lapsing this month", true)]
     public void Of_QuestionAboutRecordsInAState_AsksForThemUnlessItAsksForTheRule(string text, bool records)
     {
