@@ -434,8 +434,9 @@ public static partial class DealLanguage
             }
         }
 
-        // "for 50k" is no customer and leaves none to find; "for Edge Runtime" names the product, and the name may come first.
-        if (matches.Any(m => !IsProductOrPronoun(CleanCustomer(CustomerEnd().Split(m.Groups["customer"].Value)[0]))))
+        // What follows "for" was something else ("for 50k", "for Edge Runtime"): the name may come first ("register Pinewood
+        // Logistics for Edge Runtime").
+        if (matches.Select(m => CleanCustomer(CustomerEnd().Split(m.Groups["customer"].Value)[0])).Any(named => !IsProductOrPronoun(named) && FindMoney(named) is null))
         {
             return null;
         }
@@ -454,7 +455,7 @@ public static partial class DealLanguage
 
     private static bool IsProduct(string name)
     {
-        var words = Regex.Replace(name.ToLowerInvariant(), @"[^\p{L}\p{N}]+", " ").Trim();
+        var words = NonWord().Replace(name.ToLowerInvariant(), " ").Trim();
         words = words.StartsWith("northbeam ", StringComparison.Ordinal) ? words["northbeam ".Length..] : words;
         return ProductPhrases.Any(p => p.Phrase == words);
     }
@@ -555,6 +556,9 @@ public static partial class DealLanguage
 
     [GeneratedRegex(@"\b(?:we\s+are|we're|were|as|our\s+role\s+is|our\s+role:|role:?|acting\s+as|i'm|i\s+am)\s+(?:the\s+|a\s+|an\s+)?(?<role>[a-z][a-z /-]{1,30})")]
     private static partial Regex OwnRole();
+
+    [GeneratedRegex(@"[^\p{L}\p{N}]+")]
+    private static partial Regex NonWord();
 
     [GeneratedRegex(@"\b(?:for|customer:?|with\s+customer|at)\s+(?<customer>[^,;\n]+)", RegexOptions.IgnoreCase)]
     private static partial Regex CustomerAfterFor();

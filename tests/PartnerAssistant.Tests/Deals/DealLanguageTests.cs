@@ -27,7 +27,8 @@ public sealed class DealLanguageTests
     [InlineData("register a deal for Northbeam AI Studio, 40k", "")]
     [InlineData("register a deal for 50k", "")]
     [InlineData("register Pinewood Logistics for Edge Runtime, 55k", "Pinewood Logistics")]
-    public void ParseRegistration_ProductOrPronounAfterFor_IsNoCustomer(string utterance, string customer)
+    [InlineData("register Pinewood Logistics for 55k", "Pinewood Logistics")]
+    public void ParseRegistration_ProductPronounOrAmountAfterFor_IsNoCustomer(string utterance, string customer)
     {
         var draft = DealLanguage.ParseRegistration(utterance, Today, Bluewave, Partners);
 

@@ -22,7 +22,7 @@ public static partial class DecisionWords
             (false, true) => DecisionPolarity.Approve,
             // "decline DR-1041, Bluewave was approved first": the first decision word is the one asked for, unless only the
             // other side is said as a command ("DR-1044 clashes with Skyway's approved registration, decline it").
-            _ => (Commanded(refuse), Commanded(approve)) switch
+            _ => (RefuseCommand().IsMatch(lower), ApproveCommand().IsMatch(lower)) switch
             {
                 (true, false) => DecisionPolarity.Refuse,
                 (false, true) => DecisionPolarity.Approve,
@@ -31,20 +31,14 @@ public static partial class DecisionWords
         };
     }
 
-    /// <summary>Whether any of a side's decision words is a bare verb ("decline", "approve"), which asks for the decision, rather
-    /// than a participle that describes one already taken ("approved", "rejected").</summary>
-    private static bool Commanded(Match first)
-    {
-        for (var match = first; match.Success; match = match.NextMatch())
-        {
-            if (!match.Value.EndsWith("ed", StringComparison.Ordinal) && !match.Value.EndsWith("ied", StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
+    /// <summary>A decision asked for with its bare verb ("decline it", "please approve"), rather than one described ("Skyway's
+    /// approved registration", "the customer isn't registered", "on hold"). A verb denied ("don't approve it", "do not reject")
+    /// asks for nothing.</summary>
+    [GeneratedRegex(@"(?<!\b(?:not|never)\s+|n't\s+)\b(?:decline|reject|refuse|deny)\b")]
+    private static partial Regex RefuseCommand();
 
-        return false;
-    }
+    [GeneratedRegex(@"(?<!\b(?:not|never)\s+|n't\s+)\b(?:approve|accept|grant|green[\s-]?light|sign off|go ahead)\b")]
+    private static partial Regex ApproveCommand();
 
     // A bare "no" counts only on its own ("DR-1044 is a no, …"), not in "no conflict, approve".
     [GeneratedRegex(@"\b(?:declin(?:e|ed|ing)|reject(?:ed|ing)?|refus(?:e|ed|ing)|den(?:y|ied)|turn(?:ed)?\s+(?:(?:it|them|this|that|the\s+\w+)\s+)?down|say\s+no|no(?=\s*(?:[,.;:!-]|$))|nope|not\s+(?:ok|okay|fine|good|acceptable|approved|eligible|enough)|(?:is|are|does|do|ca|wo|could|should)n't|cannot|do\s+not|sen[dt]\s+(?:(?:it|this|that|them|the\s+\w+)\s+)?back|bin|scrap|kill|nuke|hold|on\s+hold|postpone|keep\s+\w+\s+at|leave\s+\w+\s+at)\b")]

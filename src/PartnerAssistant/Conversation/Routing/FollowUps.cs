@@ -108,10 +108,13 @@ public static partial class FollowUps
         var startsWithJoin = continues || clause.Length < part.Trim().Length;
         var pronoun = Pronoun().Match(clause);
         // "is Pinewood Logistics registered by anyone? if not, register it for Edge Runtime": a customer nobody has registered
-        // is no name the vocabulary knows, but the question about it named it.
-        if (pronoun.Success && !SourceOfTheAnswer().IsMatch(clause) && !own.Any(e => e.Class is EntityClass.Customer or EntityClass.Registration) && previous.Intent is CustomerQuestion or WhoIsWorkingOn && DealLanguage.FindCustomerInQuestion(previous.Text) is { } customer)
+        // is no name the vocabulary knows, but the question about it named it. Only a request to register "it" reads so: any
+        // other "it" ("how long does it take to get approved?") is not that customer.
+        if (RegistersIt().Match(clause) is { Success: true } registers && !own.Any(e => e.Class is EntityClass.Customer or EntityClass.Registration)
+            && previous.Intent is CustomerQuestion or WhoIsWorkingOn && DealLanguage.FindCustomerInQuestion(previous.Text) is { } customer)
         {
-            return new FollowUp(clause[..pronoun.Index] + customer + clause[(pronoun.Index + pronoun.Length)..], null);
+            var it = registers.Groups["it"];
+            return new FollowUp(clause[..it.Index] + customer + clause[(it.Index + it.Length)..], null);
         }
 
         if (own.Count > 0 || Words(clause) > 9 || (!pronoun.Success && !startsWithJoin))
@@ -216,6 +219,9 @@ public static partial class FollowUps
 
     [GeneratedRegex(@"\b(?:it|its|that|this one|that one|them|they)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Pronoun();
+
+    [GeneratedRegex(@"^(?:please |pls |then |(?:can|could) you )*(?:register|log|submit) (?<it>it|them|that one|this one)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex RegistersIt();
 
     [GeneratedRegex(@"\b(?:deal registrations?|registrations?|registering|register|registered|protection|protected|extension|deals?|market development funds|mdf|funds?|claims?|tiers?|silver|gold|platinum|psat|satisfaction survey|survey|onboarding|checklist|certifications?|co-sell|attribution|agreement|attestations?|gateways?|discount|rebate|benefits)\b", RegexOptions.IgnoreCase)]
     private static partial Regex TopicWords();

@@ -55,7 +55,7 @@ public static partial class QuestionForm
         // A clause of its own can ask for them after a remark ("got ten minutes before my next call, is there anything on registrations
         // waiting for me to decide?").
         var records = (Clauses().Split(body).Any(c => Records().IsMatch(Lead().Replace(c.Trim(), ""))) || (Holders().IsMatch(body) && !WhatHappens().IsMatch(body)) || Standing().IsMatch(body)
-                || (Figures().IsMatch(body) && !rules))
+                || (Figures().IsMatch(body) && !asks))
             && !Permission().IsMatch(body);
         asks &= !records;
         return new UtteranceForm(asks, OwnData().IsMatch(lower), Imperative().IsMatch(body), Attachment().IsMatch(lower))
@@ -68,7 +68,7 @@ public static partial class QuestionForm
     }
 
     /// <summary>Which, any or how many of the program's records, then a state or a time window they are in.</summary>
-    [GeneratedRegex(@"^(?!what happens|what if)(?:which|what|any|are there(?: any)?|is there(?: any)?|how many|anything|who(?:'s| is| are)?)\s+(?:[\w-]+\s+){0,3}?(?:registrations?|regs|deals?|requests?|claims?|promotions?|demotions?|tier changes|decisions?|proposals?|gateways?|onboardings?)\b.*\b(?:pending|waiting|outstanding|open|expir(?:e|es|ing)|laps(?:e|es|ing)|about to (?:die|end|go)|los(?:e|ing) (?:their |its )?protection|run(?:ning)? out|overdue|late|stuck|online|offline|this (?:week|month|quarter|year)|(?:in )?the next \d+ (?:days|weeks)|in the next|before the end|to (?:confirm|approve|review|decide)|awaiting|still)\b")]
+    [GeneratedRegex(@"^(?!what happens|what if)(?:which|what|any|are there(?: any)?|is there(?: any)?|how many|anything)\s+(?:[\w-]+\s+){0,3}?(?:registrations?|regs|deals?|requests?|claims?|promotions?|demotions?|tier changes|decisions?|proposals?|gateways?|onboardings?)\b.*\b(?:pending|waiting|outstanding|open|expir(?:e|es|ing)|laps(?:e|es|ing)|about to (?:die|end|go)|los(?:e|ing) (?:their |its )?protection|run(?:ning)? out|overdue|late|stuck|online|offline|this (?:week|month|quarter|year)|(?:in )?the next \d+ (?:days|weeks)|in the next|before the end|to (?:confirm|approve|review|decide)|awaiting|still)\b")]
     private static partial Regex Records();
 
     /// <summary>Whether someone holds a customer ("does another partner already have it locked?", "do we or any other partner
@@ -100,7 +100,7 @@ public static partial class QuestionForm
         Regex.Replace(text.ToLowerInvariant().Replace('’', '\'').Replace("what's ", "what is ", StringComparison.Ordinal), @"\s+", " ").Trim();
 
     // Words in front that do not change what is asked ("if not, register it for us" is a request).
-    [GeneratedRegex(@"^(?:(?:and|also|so|ok|okay|oh|well|but|like|hey|hi|hello|hiya|heya|yo|cool|thanks|thx|great|right|now|just|then|quick question|question)[,:;!.]?\s+|(?:if not|if so|if yes|if no|otherwise|in that case)[,:;!.]\s+)+")]
+    [GeneratedRegex(@"^(?:(?:and|also|so|ok|okay|oh|well|but|like|hey|hi|hello|hiya|heya|yo|cool|thanks|thx|great|right|now|just|then|quick question|question)[,:;!.]?\s+|" + QuestionSplitter.ConditionLead + @"[,:;!.]\s+)+")]
     private static partial Regex Lead();
 
     // "what does the sticker in this photo say": a question about a file the user sent is a request to read it.
@@ -112,7 +112,7 @@ public static partial class QuestionForm
 
     // "what is ROPI?", "what even is mdf", "explain attribution models", "what is partner-sourced versus partner-influenced":
     // a term to explain (not "what is my role": the caller's own things are no term; nor "what's it based on": a pronoun is none).
-    [GeneratedRegex(@"^(?:what(?: even| exactly| actually| really)?(?:'s| is| are) (?:even |exactly |actually |really |meant by )?(?!my |our |your |this |that |it |its |they |them |these |those |dr-|mdf-)(?!(?:overdue|pending|outstanding|open|expiring|due|late|left|waiting|stuck|blocked|missing|slipping|happening|going on|coming up|running|new|next|urgent)\b)(?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2}(?: (?:vs\.?|versus|or|and) (?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2})?\??$|explain (?:to me )?(?:what |how |the |a |an )?(?!my |our |dr-|mdf-)[a-z])")]
+    [GeneratedRegex(@"^(?:what(?: even| exactly| actually| really)?(?:'s| is| are) (?:even |exactly |actually |really |meant by )?(?!my |our |your |this |that |it |its |they |them |these |those |dr-|mdf-)(?:a |an |the )?(?!(?:overdue|pending|outstanding|open|expiring|due|late|left|waiting|stuck|blocked|missing|slipping|happening|going on|coming up|running|new|next|urgent)\??$)[a-z][\w-]*(?: [a-z][\w-]*){0,2}(?: (?:vs\.?|versus|or|and) (?:a |an |the )?[a-z][\w-]*(?: [a-z][\w-]*){0,2})?\??$|explain (?:to me )?(?:what |how |the |a |an )?(?!my |our |dr-|mdf-)[a-z])")]
     private static partial Regex Definition();
 
     // "tell me how…", "I was wondering whether…": what follows is the question.
@@ -146,7 +146,7 @@ public static partial class QuestionForm
     [GeneratedRegex(@"\b(?:my|our|mine|ours)\s+(?:\w+\s+){0,2}(?:registrations?|regs?|deals?|protection|pipeline|balance|budget|funds?|mdf|requests?|claims?|tier|scorecard|standing|onboarding|checklist|gateways?|survey|certifications?|revenue|status|profile|role|opportunit(?:y|ies)|queue|agreement|attestations?|dpa|contract|courses?|training|certificates?)\b"
 
         + @"|\b(?:do|have|did) we (?:have|hold|own|got)\b(?! to\b)|\bwe(?:'ve| have) (?:got|registered|submitted|requested|filed)\b|\b(?:how (?:far|close) are we|are we (?:missing|short)|we(?:'re| are) (?:still )?(?:missing|short))\b"
-        + @"|\b(?:left|remaining|available|unused|unspent) (?:for|to) (?:us|me)\b|\bwe(?:'ve| have)? still (?:have|got)\b")]
+        + @"|\b(?:left|remaining|unused|unspent) (?:for|to) (?:us|me)\b|\bwe(?:'ve| have)? still (?:have|got)\b")]
     private static partial Regex OwnData();
 
     [GeneratedRegex(@"^(?:(?:we|i)(?:'d| would) like (?:some|a|an|the|more)\b|(?:we|i) (?:need|want) (?:some|a|an|more|the)\b)|^(?:please |pls |plz |(?:can|could|would|will) you (?:please )?|(?:i|we) (?:want|need|would like|'d like) (?:you )?to |i'd like to |let me |lemme |gimme |give me )*"

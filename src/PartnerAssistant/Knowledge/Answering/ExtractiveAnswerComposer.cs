@@ -200,12 +200,13 @@ public sealed partial class ExtractiveAnswerComposer(SentenceVectors sentenceVec
 
         var first = QuestionAsks.Stems(match.Groups["first"].Value);
         var second = QuestionAsks.Stems(match.Groups["second"].Value);
-        first.ExceptWith(second);
-        second.ExceptWith(first);
+        var shared = first.Intersect(second).ToList();
+        first.ExceptWith(shared);
+        second.ExceptWith(shared);
         return first.Count > 0 && second.Count > 0 ? (first, second) : null;
     }
 
-    [GeneratedRegex(@"\b(?:difference|differences|distinction) between (?<first>[\w -]{2,40}?) and (?<second>[\w -]{2,40}?)(?:$|[?.,;!]| - | – | — )|(?:^|[:,;] ?)(?<first>[\w -]{2,40}?) (?:vs\.?|versus|compared to|compared with) (?<second>[\w -]{2,40}?)(?:$|[?.,;!]| - | – | — )", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:difference|differences|distinction) between (?<first>[\w -]{2,40}?) and (?<second>[\w -]{2,40}?)(?:$|[?.,;!]| - | – | — )|(?:^|[:,;] ?|\bwhat(?:'s| is| are) )(?<first>[\w -]{2,40}?) (?:vs\.?|versus|compared to|compared with) (?<second>[\w -]{2,40}?)(?:$|[?.,;!]| - | – | — )", RegexOptions.IgnoreCase)]
     private static partial Regex Contrast();
 
     /// <summary>Kinds of fact a sentence shows plainly (a number of days, an amount, a date, a frequency, a calculation), so one

@@ -47,7 +47,8 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
 
         // Live market figures ("what is Northbeam's stock trading at?") are in no enablement document, though a passage on
         // the company or on prices sounds close; unless one does speak of them.
-        if (MarketQuestion().IsMatch(question) && !passages.Take(PassagesRead).Any(h => MarketQuestion().IsMatch(h.Chunk.Text)))
+        var read = passages.Take(PassagesRead).ToList();
+        if (MarketQuestion().IsMatch(question) && !read.Any(h => MarketQuestion().IsMatch(h.Chunk.Text)))
         {
             return true;
         }
@@ -56,11 +57,15 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
         // number"), or a number to call, whoever's ("is there a phone number for partner support?"): the documents describe
         // the partner program, not the company as an organisation, and name no phone numbers, though a passage on the
         // program names the company or the contact; unless one of the passages read does speak of what is asked.
-        // The word itself is looked for, not its stem: "earnings" is not "earn", nor "founded" "found".
-        if ((CompanyNamed().IsMatch(question) ? CompanyFact().Match(question) : PhoneAsked().Match(question)) is { Success: true } fact
-            && !passages.Take(PassagesRead).Any(h => Regex.IsMatch($"{h.Chunk.Section}\n{h.Chunk.Text}", $@"\b{Regex.Escape(fact.Value)}s?\b", RegexOptions.IgnoreCase)))
+        // The word itself is looked for, or its plural, not its stem: "earnings" is not "earn", nor "founded" "found", and a
+        // passage on a "customer employee" says nothing of the company's employees.
+        foreach (var fact in new[] { CompanyNamed().IsMatch(question) ? CompanyFact().Match(question) : Match.Empty, PhoneAsked().Match(question) })
         {
-            return true;
+            var asked = fact.Groups["fact"].Success ? fact.Groups["fact"].Value.ToLowerInvariant() : fact.Value.ToLowerInvariant();
+            if (fact.Success && !read.Any(h => Words().Matches($"{h.Chunk.Section}\n{h.Chunk.Text}").Any(w => IsFormOf(w.Value.ToLowerInvariant(), asked))))
+            {
+                return true;
+            }
         }
 
         var words = QuestionAsks.Stems(question).Where(w => !w.Any(char.IsDigit) && !CalendarWord().IsMatch(w)).ToList();
@@ -70,7 +75,6 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
         }
 
         var corpus = await vocabulary.ForAsync(options.Value.DefaultCollection, cancellationToken);
-        var read = passages.Take(PassagesRead).ToList();
         var found = QuestionAsks.Stems(string.Join('\n', read.Select(h => $"{h.Chunk.Title}\n{h.Chunk.Section}\n{h.Chunk.Text}")));
         var total = words.Sum(corpus.Weight);
         var coverage = words.Where(w => QuestionAsks.Contains(found, w)).Sum(corpus.Weight) / total;
@@ -150,15 +154,23 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
     private static partial Regex MarketQuestion();
 
     /// <summary>The company as the subject of a question ("Northbeam's", "does Northbeam have", "at Northbeam").</summary>
-    [GeneratedRegex(@"\bnorthbeam\b|\byour company\b|\bthe company\b|\byou guys\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bnorthbeam\b", RegexOptions.IgnoreCase)]
     private static partial Regex CompanyNamed();
 
-    /// <summary>What one asks about a company as an organisation: its people, money, history, offices and registrations.</summary>
-    [GeneratedRegex(@"\b(?:employees?|staff|headcount|workforce|ceo|cfo|cto|coo|founders?|founded|vp|president|chairman|salary|salaries|earnings|valuation|headquarters|hq|canteen|cafeteria|parking|christmas|vacation|vat|phone|telephone|hotline|fax|acquisitions?|competitors?|subsidiar(?:y|ies))\b", RegexOptions.IgnoreCase)]
+    /// <summary>What one asks about a company as an organisation: its people, money, history and offices.</summary>
+    [GeneratedRegex(@"\b(?:employees?|staff|headcount|workforce|ceo|cfo|cto|coo|founders?|founded|salary|salaries|earnings|valuation|headquarters|hq|canteen|cafeteria|parking|christmas|vacation|vat|acquisitions?|competitors?|subsidiar(?:y|ies))\b", RegexOptions.IgnoreCase)]
     private static partial Regex CompanyFact();
 
-    [GeneratedRegex(@"\b(?:phone|telephone|hotline|fax)\b", RegexOptions.IgnoreCase)]
+    /// <summary>A number to call, whoever's ("is there a phone number for partner support?", "what number can I phone").</summary>
+    [GeneratedRegex(@"\b(?<fact>phone|telephone|mobile|fax|hotline) (?:number|no|line)\b|\b(?<fact>hotline)\b|\bnumber (?:can|could|should|do) (?:i|we) (?<fact>call|phone|ring|dial)\b", RegexOptions.IgnoreCase)]
     private static partial Regex PhoneAsked();
+
+    [GeneratedRegex(@"\p{L}+")]
+    private static partial Regex Words();
+
+    /// <summary>Whether a word is the one asked about or its plural ("salary", "salaries").</summary>
+    private static bool IsFormOf(string word, string asked) =>
+        word == asked || word == asked + "s" || (asked.EndsWith('y') && word == asked[..^1] + "ies");
 
     /// <summary>Days and months say when, not what about.</summary>
     [GeneratedRegex(@"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|today|tomorrow|yesterday|week|weekend)$")]

@@ -59,6 +59,12 @@ public sealed class FollowUpsTests
     public void Resolve_PronounAfterAskingAboutACustomerNobodyRegistered_IsThatCustomer(string previous, string intent, string? expected) =>
         Assert.Equal(expected, FollowUps.Resolve("register it for Edge Runtime, 55k", new TurnContext(previous, intent, Now), Vocabulary, continues: true)?.Text);
 
+    [Theory]
+    [InlineData("how long does it take to get a registration approved?")]
+    [InlineData("what does that mean for us?")]
+    public void Resolve_OtherPronounAfterAskingAboutACustomer_IsNotThatCustomer(string text) =>
+        Assert.DoesNotContain("Pinewood", FollowUps.Resolve(text, new TurnContext("is Pinewood Logistics registered by anyone?", "Deals.IsCustomerRegistered", Now), Vocabulary)?.Text ?? "", StringComparison.Ordinal);
+
     [Fact]
     public void Resolve_SecondPartNamingItsOwnTopic_KeepsItsOwnTopic() =>
         Assert.Null(FollowUps.Resolve("what's the next step on our checklist?", new TurnContext("we've signed the partner agreement", "Onboarding.SignAgreement", Now), Vocabulary, continues: true));

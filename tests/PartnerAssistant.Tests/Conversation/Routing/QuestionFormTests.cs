@@ -23,6 +23,9 @@ public sealed class QuestionFormTests
     [InlineData("explain attribution models")]
     [InlineData("how many days do we have to sign the partner agreement")]
     [InlineData("who do we contact if compliance screening is stuck")]
+    [InlineData("who approves registrations that are still pending?")]
+    [InlineData("is there any certification training available to us at no cost?")]
+    [InlineData("what is new partner onboarding?")]
     [InlineData("if no partner has registered the customer yet, can we still get protection backdated?")]
     public void Of_QuestionAboutHowTheProgramWorks_IsAPolicyQuestion(string text) =>
         Assert.True(QuestionForm.Of(text).IsPolicyQuestion, text);

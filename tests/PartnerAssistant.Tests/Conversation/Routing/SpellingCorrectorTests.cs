@@ -51,7 +51,7 @@ public sealed class SpellingCorrectorTests
     [Fact]
     public void Correct_ALastLetterLeftOff_BeatsAMoreFrequentWordOneEditAway()
     {
-        // "wher" is one edit from "when" (weighted 6) and "where" (weighted 2); the typist left a letter off "where".
+        // "wher" is one edit from "when" (weighted 4) and "where" (weighted 2); the typist left a letter off "where".
         var vocabulary = new VocabularyBuilder().AddText("when when where", 2).Build();
 
         Assert.Equal("where are we with onboarding", SpellingCorrector.Correct("wher are we with onboarding", vocabulary).Text);
