@@ -161,7 +161,7 @@ public sealed partial class DealsPlugin(DealRegistry registry, AttributionServic
                 .WithSuggestions("register a deal");
         }
 
-        var who = caller.Role.IsPartner() ? $"{caller.Organisation.Name}'s" : "All";
+        var who = caller.Role.IsPartner() ? $"{Possessive.Of(caller.Organisation.Name)}" : "All";
         var text = new StringBuilder($"{who} open registrations{partnerNote} ({open.Count}):\n\n");
         foreach (var view in open.Take(ListLimit))
         {

@@ -345,7 +345,7 @@ public sealed class MdfPlugin(MdfService mdf, ProgramDocuments documents, Direct
                 ? await mdf.ApproveAsync(caller, n, approvedAmount, sharePercent, why, cancellationToken)
                 : await mdf.DeclineAsync(caller, n, why!, cancellationToken);
             return AssistantReply.Say(approve
-                    ? $"**{decided.Number}** approved for {ProgramCards.Money(decided.Approved!.Value)}: reserved from {decided.OrganisationName}'s balance. They have been told."
+                    ? $"**{decided.Number}** approved for {ProgramCards.Money(decided.Approved!.Value)}: reserved from {Possessive.Of(decided.OrganisationName)} balance. They have been told."
                     : $"**{decided.Number}** declined. {decided.OrganisationName} has been told why.")
                 .WithCard(ProgramCards.MdfRequest(decided, internalView: true));
         }

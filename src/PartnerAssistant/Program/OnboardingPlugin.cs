@@ -165,7 +165,7 @@ public sealed partial class OnboardingPlugin(OnboardingService onboarding, Progr
         var file = stored.FirstOrDefault();
         return Confirm($"I'll record the partner agreement of **{subject.Name}** as signed{(file is null ? "" : $", with {file.FileName} kept as the signed copy")}.",
             $"{Plugin}.SignAgreement", new() { ["documentId"] = file?.Id.ToString(CultureInfo.InvariantCulture) ?? "", ["organisationId"] = subject.Id },
-            $"record {subject.Name}'s partner agreement as signed",
+            $"record {Possessive.Of(subject.Name)} partner agreement as signed",
             [new("Partner", subject.Name), new("Step", "partner agreement signed"), new("Signed copy", file?.FileName)]);
     });
 
@@ -205,10 +205,10 @@ public sealed partial class OnboardingPlugin(OnboardingService onboarding, Progr
         }
 
         var stored = await StoreAttachmentsAsync(kernel, documents, subject.Id, "attestation:" + attestationKind, cancellationToken);
-        return Confirm($"I'll record **{stored[0].FileName}** as {subject.Name}'s signed {OnboardingService.Describe(attestationKind)}, signed today and valid for a year.",
+        return Confirm($"I'll record **{stored[0].FileName}** as {Possessive.Of(subject.Name)} signed {OnboardingService.Describe(attestationKind)}, signed today and valid for a year.",
             $"{Plugin}.UploadAttestation",
             new() { ["kind"] = attestationKind.ToString(), ["documentId"] = stored[0].Id.ToString(CultureInfo.InvariantCulture), ["organisationId"] = subject.Id },
-            $"record {subject.Name}'s {OnboardingService.Describe(attestationKind)}",
+            $"record {Possessive.Of(subject.Name)} {OnboardingService.Describe(attestationKind)}",
             [new("Partner", subject.Name), new("Attestation", OnboardingService.Describe(attestationKind)), new("Signed copy", stored[0].FileName), new("Valid", "a year from today")]);
     });
 
@@ -271,7 +271,7 @@ public sealed partial class OnboardingPlugin(OnboardingService onboarding, Progr
         if (!IsConfirmed(confirmed))
         {
             return Confirm($"I'll record **{input.Name}** ({input.Level.ToString().ToLowerInvariant()}) for {input.HolderName} of {subject.Name}, certificate {input.CertificateId}, earned {ProgramText.Date(input.EarnedOn)}.",
-                $"{Plugin}.RecordCertification", new() { ["value"] = data.ToJsonString() }, $"record {input.HolderName}'s {input.Name} certification",
+                $"{Plugin}.RecordCertification", new() { ["value"] = data.ToJsonString() }, $"record {Possessive.Of(input.HolderName)} {input.Name} certification",
                 [
                     new("Partner", subject.Name), new("Certified person", input.HolderName), new("E-mail", input.HolderEmail), new("Certification", input.Name),
                     new("Level", input.Level.ToString()), new("Certificate id", input.CertificateId), new("Earned on", ProgramText.Date(input.EarnedOn)),

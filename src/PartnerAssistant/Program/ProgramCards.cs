@@ -160,7 +160,7 @@ public static class ProgramCards
     {
         var data = new JsonObject { ["proposalId"] = proposal.Id, ["confirmed"] = "true", ["reason"] = reason };
         return AdaptiveCardBuilder.Create()
-            .Title(confirm ? $"Confirm {proposal.OrganisationName} as {proposal.ToTier}?" : $"Hold {proposal.OrganisationName}'s change to {proposal.ToTier}?")
+            .Title(confirm ? $"Confirm {proposal.OrganisationName} as {proposal.ToTier}?" : $"Hold {Possessive.Of(proposal.OrganisationName)} change to {proposal.ToTier}?")
             .Facts([("Change", $"{proposal.FromTier} → {proposal.ToTier}"), ("Who is told", confirm ? "The partner's admins" : "Nobody; it is audited"), ("Reason", reason ?? "(none)")])
             .Execute(confirm ? "Yes, confirm" : "Yes, hold", confirm ? ConfirmTierIntent : HoldTierIntent, data, style: confirm ? "positive" : "destructive")
             .Build();
@@ -201,7 +201,7 @@ public static class ProgramCards
             .Facts(Facts(view, internalView: true));
         if (balance is not null)
         {
-            card.Text($"{view.OrganisationName}'s balance: {Money(balance.Available)} available of {Money(balance.Budget)}" +
+            card.Text($"{Possessive.Of(view.OrganisationName)} balance: {Money(balance.Available)} available of {Money(balance.Budget)}" +
                 (balance.Pending > 0 ? $", {Money(balance.Pending)} requested in total and waiting" : ""), subtle: true);
         }
 

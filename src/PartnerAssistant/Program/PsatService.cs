@@ -302,7 +302,7 @@ public sealed class PsatService(
         var why = kind switch
         {
             SurveyKind.AfterOnboarding => $"{partner.Name} has finished onboarding. How did it go?",
-            SurveyKind.AfterFirstWin => $"Congratulations on {partner.Name}'s first won Northbeam deal! How is the program working for you?",
+            SurveyKind.AfterFirstWin => $"Congratulations on {Possessive.Of(partner.Name)} first won Northbeam deal! How is the program working for you?",
             _ => $"It is time for the quarterly partner satisfaction survey about {period}.",
         };
         var open = new OpenSurvey(survey.Id, kind, period, closes);

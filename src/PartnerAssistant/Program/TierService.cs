@@ -294,7 +294,7 @@ public sealed class TierService(
                 ? $"Your registration discount is now {benefits.RegistrationDiscountPercent.ToString("0.#", CultureInfo.InvariantCulture)} % on registrations approved from today (approved ones keep theirs), and MDF accrues at {benefits.MdfAccrualPercent.ToString("0.#", CultureInfo.InvariantCulture)} % from the next fiscal year."
                 : "Registrations already approved keep their discount and approved MDF is not withdrawn; talk to your channel manager about getting back.";
             await notifier.SendAsync(await notifier.AdminsOrEveryoneAsync(proposal.OrganisationId, cancellationToken),
-                AssistantReply.Say($"{name}'s tier changed from {proposal.FromTier} to **{proposal.ToTier}**, confirmed by your channel manager. {effect}").WithSuggestions("what tier are we?"),
+                AssistantReply.Say($"{Possessive.Of(name)} tier changed from {proposal.FromTier} to **{proposal.ToTier}**, confirmed by your channel manager. {effect}").WithSuggestions("what tier are we?"),
                 cancellationToken);
         }
 

@@ -40,9 +40,9 @@ public sealed class TiersPlugin(TierService tiers, DirectoryService directory)
             var named = await SubjectAsync(caller, utterance, null, directory, cancellationToken);
             return Confirm(named is null
                     ? "I'll evaluate every partner's tier now against the trailing-twelve-month figures, store the results and propose the changes for your confirmation."
-                    : $"I'll evaluate {named.Name}'s tier now, store the result and propose a change if its figures call for one.",
+                    : $"I'll evaluate {Possessive.Of(named.Name)} tier now, store the result and propose a change if its figures call for one.",
                 $"{Plugin}.EvaluateTiers", new() { ["organisationId"] = named?.Id ?? "" },
-                named is null ? "evaluate every partner's tier" : $"evaluate {named.Name}'s tier",
+                named is null ? "evaluate every partner's tier" : $"evaluate {Possessive.Of(named.Name)} tier",
                 [new("Partners", named?.Name ?? "every partner"), new("Writes", "the evaluation results and proposed tier changes (no tier changes until you confirm them)")]);
         }
 
@@ -156,13 +156,13 @@ public sealed class TiersPlugin(TierService tiers, DirectoryService directory)
         {
             return onCard
                 ? AssistantReply.Say("Give a reason for holding it.").WithCard(ProgramCards.TierProposal(proposal))
-                : AssistantReply.Say($"Why hold {proposal.OrganisationName}'s change to {proposal.ToTier}? For example \"hold Keystone's tier change because an attribution correction is pending\".");
+                : AssistantReply.Say($"Why hold {Possessive.Of(proposal.OrganisationName)} change to {proposal.ToTier}? For example \"hold Keystone's tier change because an attribution correction is pending\".");
         }
 
         if (onCard && ProgramLanguage.Text(data, "confirmed") != "true")
         {
             // On a card the confirmation is a second card (it replaces the first) whose button carries confirmed=true.
-            return AssistantReply.Say($"Confirm: {(confirm ? "confirm" : "hold")} {proposal.OrganisationName}'s change to {proposal.ToTier}.")
+            return AssistantReply.Say($"Confirm: {(confirm ? "confirm" : "hold")} {Possessive.Of(proposal.OrganisationName)} change to {proposal.ToTier}.")
                 .WithCard(ProgramCards.ConfirmTierDecision(proposal, confirm, why));
         }
 
@@ -177,10 +177,10 @@ public sealed class TiersPlugin(TierService tiers, DirectoryService directory)
 
         return Confirm(confirm
                 ? $"I'll confirm **{proposal.OrganisationName}**: {proposal.FromTier} → **{proposal.ToTier}**. Its people are told and the change is audited."
-                : $"I'll hold {proposal.OrganisationName}'s change to {proposal.ToTier}. Reason: {why}",
+                : $"I'll hold {Possessive.Of(proposal.OrganisationName)} change to {proposal.ToTier}. Reason: {why}",
             confirm ? ProgramCards.ConfirmTierIntent : ProgramCards.HoldTierIntent,
             new() { ["proposalId"] = proposal.Id.ToString(CultureInfo.InvariantCulture), ["reason"] = why ?? "" },
-            confirm ? $"confirm {proposal.OrganisationName} as {proposal.ToTier}" : $"hold {proposal.OrganisationName}'s tier change",
+            confirm ? $"confirm {proposal.OrganisationName} as {proposal.ToTier}" : $"hold {Possessive.Of(proposal.OrganisationName)} tier change",
             [
                 new("Partner", proposal.OrganisationName), new("Decision", confirm ? "confirm the change" : "hold the change"),
                 new("Tier", confirm ? $"{proposal.FromTier} → {proposal.ToTier}" : $"stays {proposal.FromTier} (proposed {proposal.ToTier})"), new("Reason", why),

@@ -64,7 +64,7 @@ public sealed class AssistantBotTurnTests(EnablementCorpusFixture corpus)
     {
         var reply = await SayAsync("demo-partner", "shwo my opne registratons");
 
-        Assert.StartsWith("Showing results for \"show my open registrations\".\n\nBluewave Solutions's open registrations (", reply.Text);
+        Assert.StartsWith("Showing results for \"show my open registrations\".\n\nBluewave Solutions' open registrations (", reply.Text);
     }
 
     [Fact]
