@@ -201,7 +201,7 @@ public static partial class DealLanguage
     /// <summary>Catalogue products a text names ("Azure migration" is Cloud Migration Services).</summary>
     public static Products FindProducts(string text)
     {
-        var words = " " + Regex.Replace(text.ToLowerInvariant(), @"[^\p{L}\p{N}]+", " ") + " ";
+        var words = " " + NonWord().Replace(text.ToLowerInvariant(), " ") + " ";
         var found = Products.None;
         foreach (var (phrase, product) in ProductPhrases)
         {
@@ -217,7 +217,7 @@ public static partial class DealLanguage
     /// <summary>The first role a text names, as a word on its own ("the reseller", "SI", "as influencer").</summary>
     public static PartnerRole? FindRole(string text)
     {
-        var words = " " + Regex.Replace(text.ToLowerInvariant(), @"[^\p{L}\p{N}]+", " ") + " ";
+        var words = " " + NonWord().Replace(text.ToLowerInvariant(), " ") + " ";
         var best = (Index: int.MaxValue, Role: (PartnerRole?)null);
         foreach (var (phrase, role) in RolePhrases)
         {
@@ -234,7 +234,7 @@ public static partial class DealLanguage
     /// <summary>Partner organisations a text names, by name, first word of the name, or id; excluding <paramref name="self"/>.</summary>
     public static IReadOnlyList<Organisation> FindOrganisations(string text, IReadOnlyList<Organisation> organisations, Organisation? self = null)
     {
-        var lower = " " + Regex.Replace(text.ToLowerInvariant(), @"[^\p{L}\p{N}]+", " ") + " ";
+        var lower = " " + NonWord().Replace(text.ToLowerInvariant(), " ") + " ";
         return organisations
             .Where(o => !o.IsVendor && o.Id != self?.Id)
             .Select(o => (Organisation: o, Index: new[] { o.Name, o.Name.Split(' ')[0], o.Id }
@@ -425,30 +425,28 @@ public static partial class DealLanguage
     /// customer: the form then asks for one rather than filling in the product.</summary>
     private static string? FindCustomer(string text)
     {
-        var matches = CustomerAfterFor().Matches(text);
-        foreach (Match match in matches)
+        // What follows "for" may be an amount or a product ("for 50k", "for Edge Runtime"): then the name may come first
+        // ("register Pinewood Logistics for Edge Runtime"); when nothing follows it, no customer is named.
+        var nothing = false;
+        foreach (Match match in CustomerAfterFor().Matches(text))
         {
-            if (Customer(match.Groups["customer"].Value) is { } named)
+            var named = CleanCustomer(CustomerEnd().Split(match.Groups["customer"].Value)[0]);
+            if (named.Length > 0 && FindMoney(named) is null && !IsProductOrPronoun(named))
             {
                 return named;
             }
+
+            nothing |= named.Length == 0;
         }
 
-        // What follows "for" was something else ("for 50k", "for Edge Runtime"): the name may come first ("register Pinewood
-        // Logistics for Edge Runtime").
-        if (matches.Select(m => CleanCustomer(CustomerEnd().Split(m.Groups["customer"].Value)[0])).Any(named => !IsProductOrPronoun(named) && FindMoney(named) is null))
+        var stripped = LeadingCommand().Replace(text, "");
+        if (nothing || stripped.Length == text.Length || stripped.Length == 0 || CustomerAfterFor().Match(stripped) is { Success: true, Index: 0 })
         {
             return null;
         }
 
-        var stripped = LeadingCommand().Replace(text, "");
-        return stripped.Length == text.Length || stripped.Length == 0 || CustomerAfterFor().Match(stripped) is { Success: true, Index: 0 } ? null : Customer(stripped);
-    }
-
-    private static string? Customer(string candidate)
-    {
-        var cleaned = CleanCustomer(CustomerEnd().Split(candidate)[0]);
-        return cleaned.Length == 0 || FindMoney(cleaned) is not null || IsProductOrPronoun(cleaned) ? null : cleaned;
+        var first = CleanCustomer(CustomerEnd().Split(stripped)[0]);
+        return first.Length == 0 || FindMoney(first) is not null || IsProductOrPronoun(first) ? null : first;
     }
 
     private static bool IsProductOrPronoun(string name) => NotACustomer.Contains(name.ToLowerInvariant()) || IsProduct(name);

@@ -78,9 +78,9 @@ public static partial class QuestionForm
 
     /// <summary>Where someone stands against a goal ("what is Bluewave still short of for gold?", "what's still blocking us",
     /// "what would it take for us to make Gold", "where does Harbor sit against the tier criteria", "what's the next step on our
-/// checklist", "what's still left for us"): their figures answer.</summary>
+    /// checklist"): their figures answer.</summary>
     [GeneratedRegex(@"\bwhat(?:'s| is)? (?:[a-z]+ )?(?:blocking|stopping|holding back|keeping) (?:us|them|me)\b|\bstill short of\b|\bwhat would it take for (?:us|them|me|[a-z]+) to\b|\bwhere (?:are we|am i|do we stand|does [\w-]+ (?:sit|stand)|do they (?:sit|stand)) (?:against|on|with|versus|vs)\b|\bhow (?:far|close) (?:are|is) (?:we|they|[\w-]+) (?:from|to)\b"
-        + @"|\bwhat(?: is)? (?:the |my |our )?next (?:step|thing|task)s? (?:on|in|of|for) (?:our|my|us|me)\b|\bwhat(?: is)? (?:still )?(?:left|missing|outstanding|open|on my plate|on our plate) (?:on|in|for|before)? ?(?:our|my|us|me)?\b(?! to\b)")]
+        + @"|\bwhat(?: is)? (?:the |my |our )?next (?:step|thing|task)s? (?:on|in|of|for) (?:our|my|us|me)\b")]
     private static partial Regex Standing();
 
     /// <summary>How the program's figures moved ("whats the PSAT trend for resellers", "how did marketplace partners rate us last

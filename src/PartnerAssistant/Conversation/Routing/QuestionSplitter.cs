@@ -163,13 +163,12 @@ public static partial class QuestionSplitter
     [GeneratedRegex(@"^(?:like|e\.g\.|eg|for example|for instance|such as|i\.e\.|specifically|in particular)[,:]?\s+", RegexOptions.IgnoreCase)]
     private static partial Regex Elaboration();
 
-    // "if not, register it for us" after "is Pinewood Logistics registered by anyone?": the request is what follows the comma
-    // (the confirmation card shows what will be written before anything is).
     [GeneratedRegex(@"^(?:(?:and|also|plus|then|so|ok|okay|cool|great|thanks|thank you|thx|but)[,:!.]?\s+|" + ConditionLead + @",\s+)+", RegexOptions.IgnoreCase)]
     private static partial Regex Filler();
 
-    /// <summary>Words in front of a request that make it depend on the answer before ("if not, register it for us"), which
-    /// the confirmation card leaves to the person.</summary>
+    /// <summary>Words in front of a request that make it depend on the answer before ("is Pinewood Logistics registered by
+    /// anyone? if not, register it for us"): the request is what follows the comma, and its confirmation card leaves the
+    /// condition to the person.</summary>
     internal const string ConditionLead = "(?:if not|if so|if yes|if no|otherwise|in that case)";
 
     [GeneratedRegex(@"^(?:thanks|thank you|thx|ty|cheers|ok|okay|cool|great|hi|hello|hey|hiya)[!. ]*$", RegexOptions.IgnoreCase)]

@@ -45,27 +45,15 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
             return true;
         }
 
-        // Live market figures ("what is Northbeam's stock trading at?") are in no enablement document, though a passage on
-        // the company or on prices sounds close; unless one does speak of them.
+        // Something no enablement document covers, though a passage on the program sounds close: live market figures ("what
+        // is Northbeam's stock trading at?"), facts about the company as an organisation ("how many employees does Northbeam
+        // have", "Northbeam's VAT number"), a number to call ("is there a phone number for partner support?"); unless a
+        // passage read does speak of it. Its words are looked for, not their stems: "earnings" is not "earn", nor "founded"
+        // "found", and a passage on a "customer employee" says nothing of the company's employees.
         var read = passages.Take(PassagesRead).ToList();
-        if (MarketQuestion().IsMatch(question) && !read.Any(h => MarketQuestion().IsMatch(h.Chunk.Text)))
+        if (Uncovered(question).Any(asked => !read.Any(h => SpeaksOf($"{h.Chunk.Section}\n{h.Chunk.Text}", asked))))
         {
             return true;
-        }
-
-        // Facts about the company itself ("how many employees does Northbeam have", "who is Northbeam's CEO", "Northbeam's VAT
-        // number"), or a number to call, whoever's ("is there a phone number for partner support?"): the documents describe
-        // the partner program, not the company as an organisation, and name no phone numbers, though a passage on the
-        // program names the company or the contact; unless one of the passages read does speak of what is asked.
-        // The word itself is looked for, or its plural, not its stem: "earnings" is not "earn", nor "founded" "found", and a
-        // passage on a "customer employee" says nothing of the company's employees.
-        foreach (var fact in new[] { CompanyNamed().IsMatch(question) ? CompanyFact().Match(question) : Match.Empty, PhoneAsked().Match(question) })
-        {
-            var asked = fact.Groups["fact"].Success ? fact.Groups["fact"].Value.ToLowerInvariant() : fact.Value.ToLowerInvariant();
-            if (fact.Success && !read.Any(h => Words().Matches($"{h.Chunk.Section}\n{h.Chunk.Text}").Any(w => IsFormOf(w.Value.ToLowerInvariant(), asked))))
-            {
-                return true;
-            }
         }
 
         var words = QuestionAsks.Stems(question).Where(w => !w.Any(char.IsDigit) && !CalendarWord().IsMatch(w)).ToList();
@@ -168,9 +156,37 @@ public sealed partial class QuestionScope(KnowledgeWordWeights vocabulary, Sente
     [GeneratedRegex(@"\p{L}+")]
     private static partial Regex Words();
 
-    /// <summary>Whether a word is the one asked about or its plural ("salary", "salaries").</summary>
-    private static bool IsFormOf(string word, string asked) =>
-        word == asked || word == asked + "s" || (asked.EndsWith('y') && word == asked[..^1] + "ies");
+    /// <summary>What a question asks about that the documents do not cover, as the words it uses.</summary>
+    private static IEnumerable<string[]> Uncovered(string question)
+    {
+        var asked = new[]
+        {
+            MarketQuestion().Match(question),
+            CompanyNamed().IsMatch(question) ? CompanyFact().Match(question) : Match.Empty,
+            PhoneAsked().Match(question),
+        };
+        return asked.Where(m => m.Success)
+            .Select(m => (m.Groups["fact"].Success ? m.Groups["fact"].Value : m.Value).ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>Whether a text says the words asked about, one after the other, the last perhaps in the plural ("salary",
+    /// "salaries").</summary>
+    private static bool SpeaksOf(string text, string[] asked)
+    {
+        var words = Words().Matches(text.ToLowerInvariant()).Select(w => w.Value).ToList();
+        for (var i = 0; i + asked.Length <= words.Count; i++)
+        {
+            var last = words[i + asked.Length - 1];
+            var final = asked[^1];
+            if (asked.SkipLast(1).Select((word, k) => words[i + k] == word).All(same => same)
+                && (last == final || last == final + "s" || (final.EndsWith('y') && last == final[..^1] + "ies")))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Days and months say when, not what about.</summary>
     [GeneratedRegex(@"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|today|tomorrow|yesterday|week|weekend)$")]
